@@ -1,0 +1,99 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from lacznik.core.text import fold
+
+
+class UnitQuerySet(models.QuerySet):
+    def current(self) -> "UnitQuerySet":
+        """Units in the register now (not retired by a later TERC file)."""
+        return self.filter(valid_to__isnull=True)
+
+    def voivodeships(self) -> "UnitQuerySet":
+        return self.filter(level=Unit.Level.VOIVODESHIP)
+
+    def powiats(self) -> "UnitQuerySet":
+        return self.filter(level=Unit.Level.POWIAT)
+
+    def gminas(self) -> "UnitQuerySet":
+        """Gminas proper (kinds 1, 2, 3), without their parts, districts and delegatury."""
+        return self.filter(level=Unit.Level.GMINA, kind__in=Unit.GMINA_KINDS)
+
+
+class Unit(models.Model):
+    """One unit of the TERC register: a voivodeship, a powiat or a gmina (or a part of one).
+
+    `code` is the TERYT code as the rest of Łącznik stores it: 2 digits for a voivodeship, 4 for a
+    powiat, 7 for a gmina-level unit (WOJ POW GMI RODZ). Units gone from a newer register are kept
+    with `valid_to` set, so that every record linked to them keeps its link.
+    """
+
+    class Level(models.TextChoices):
+        VOIVODESHIP = "voivodeship", _("voivodeship")
+        POWIAT = "powiat", _("powiat")
+        GMINA = "gmina", _("gmina")
+
+    class Kind(models.TextChoices):
+        # The RODZ digit of the TERC register (domain-facts.md).
+        URBAN = "1", _("urban gmina")
+        RURAL = "2", _("rural gmina")
+        URBAN_RURAL = "3", _("urban-rural gmina")
+        TOWN_PART = "4", _("town in an urban-rural gmina")
+        RURAL_PART = "5", _("rural area in an urban-rural gmina")
+        DISTRICT = "8", _("district of the capital city of Warsaw")
+        DELEGATURA = "9", _("delegatura")
+
+    GMINA_KINDS = (Kind.URBAN, Kind.RURAL, Kind.URBAN_RURAL)
+
+    code = models.CharField(_("TERYT code"), max_length=7, unique=True)
+    level = models.CharField(_("level"), max_length=12, choices=Level)
+    kind = models.CharField(_("kind"), max_length=1, choices=Kind, blank=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_extra = models.CharField(_("designation in the register"), max_length=120, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+    search_name = models.CharField(max_length=120, editable=False, db_index=True)
+    valid_from = models.DateField(_("in the register since"))
+    valid_to = models.DateField(_("in the register until"), null=True, blank=True)
+    register_date = models.DateField(_("state of the register"))
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("successor"),
+        help_text=_("The unit that took over when this one left the register (e.g. a change of kind)."),
+    )
+    history = HistoricalRecords()
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("territorial unit")
+        verbose_name_plural = _("territorial units")
+        ordering = ["code"]
+        permissions = [("import_register", _("Can import a TERC register file"))]
+        indexes = [models.Index(fields=["level", "kind"], name="unit_level_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("territory:unit", args=[self.code])
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+    @property
+    def is_city_with_powiat_rights(self) -> bool:
+        # POW 61-99 is a city with powiat rights (domain-facts.md).
+        return self.level == self.Level.POWIAT and int(self.code[2:4]) >= 61

@@ -1,0 +1,13 @@
+"""A scoped model that exists only in the test suite, to test the scope rule itself."""
+
+from django.db import models
+
+from lacznik.core.scope import ScopedModel
+
+
+class Parcel(ScopedModel):
+    teryt = models.CharField(max_length=7, db_index=True)
+    name = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        app_label = "scopeapp"
