@@ -42,7 +42,7 @@ run: install ## Start the platform on SQLite with the TERC register and demo dat
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 test: install-test ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
-	@$(BIN)/python manage.py compile_translations
+	@DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py compile_translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 messages: install ## Extract translatable texts into every app's locale/pl/LC_MESSAGES/django.po

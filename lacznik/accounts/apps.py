@@ -11,4 +11,5 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from . import roles, signals  # noqa: F401
 
-        post_migrate.connect(roles.sync_role_groups, sender=self)
+        # Not limited to this app's signal: every app's permissions must exist before the groups get them.
+        post_migrate.connect(roles.sync_role_groups, dispatch_uid="lacznik.sync_role_groups")

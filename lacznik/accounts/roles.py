@@ -41,9 +41,14 @@ def role_permissions() -> dict[str, set[str]]:
     return grants
 
 
-def sync_role_groups(**kwargs) -> None:
+def sync_role_groups(app_config=None, using="default", **kwargs) -> None:
     """Make one group per role holding exactly the role's permissions (run after every migrate)."""
+    from django.apps import apps
     from django.contrib.auth.models import Group, Permission
+
+    # post_migrate is sent once per app; act on the last one, when every permission exists.
+    if app_config is not None and app_config is not list(apps.get_app_configs())[-1]:
+        return
 
     for role, wanted in role_permissions().items():
         group, _created = Group.objects.get_or_create(name=role)
