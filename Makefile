@@ -46,7 +46,7 @@ test: install-test ## Run the whole test suite (SQLite, or PostgreSQL when DATAB
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 messages: install ## Extract translatable texts into every app's locale/pl/LC_MESSAGES/django.po
-	@for app in $(APPS); do (cd lacznik/$$app && DJANGO_SETTINGS_MODULE=lacznik.settings DEBUG=1 PYTHONPATH=../.. ../../$(BIN)/python -m django makemessages -l pl -l en --no-obsolete --no-location); done
+	@for app in $(APPS); do (cd lacznik/$$app && DJANGO_SETTINGS_MODULE=lacznik.settings DEBUG=1 PYTHONPATH=../.. ../../$(BIN)/python -P -m django makemessages -l pl -l en --no-obsolete --no-location); done
 
 bench: install ## Measure the headline operations at national scale (see README)
 	@$(BIN)/python manage.py bench

@@ -63,6 +63,10 @@ VAR_DIR = Path(os.environ.get("LACZNIK_VAR_DIR", BASE_DIR / "var"))
 LOG_DIR = Path(os.environ.get("LACZNIK_LOG_DIR", VAR_DIR / "log"))
 
 INSTALLED_APPS = [
+    # Our apps first: their translations and templates take precedence over Django's own.
+    "lacznik.core",
+    "lacznik.accounts",
+    "lacznik.territory",
     "lacznik.core.apps.LacznikAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,9 +83,6 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
-    "lacznik.core",
-    "lacznik.accounts",
-    "lacznik.territory",
 ]
 
 MIDDLEWARE = [
@@ -95,13 +96,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "lacznik.core.middleware.PrivateCacheMiddleware",
     "lacznik.accounts.middleware.SessionLifetimeMiddleware",
     "lacznik.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "lacznik.core.middleware.PrivateCacheMiddleware",
     # Last, so that it sees every failed sign-in the view layer reports.
     "axes.middleware.AxesMiddleware",
 ]
