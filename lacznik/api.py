@@ -1,15 +1,17 @@
 """The versioned JSON API (/api/v1/): each app contributes a router; OpenAPI at /api/v1/openapi.json."""
 
-from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
+from lacznik.core.api_docs import AccessibleDocs
 from lacznik.territory.api import router as territory_router
 
 api = NinjaAPI(
     title="Łącznik API",
     version="1",
-    description=str(_("Public data of Łącznik: the territorial register and, as they arrive, the social economy catalogue.")),
+    description="Public data of Łącznik (open data, no account needed): the TERC territorial register and, "
+    "as the modules arrive, the social economy catalogue.",
     urls_namespace="api-1",
+    docs=AccessibleDocs(),
     docs_url="/docs",
 )
 api.add_router("/territory/", territory_router, tags=["territory"])

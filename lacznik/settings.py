@@ -164,6 +164,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "lacznik.accounts.passwords.ContextWordsValidator"},
+    {"NAME": "lacznik.accounts.passwords.PredictablePatternValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -174,6 +175,8 @@ PASSWORD_RESET_TIMEOUT = 3600
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The login form's field is "username", the account's is "email": count failures by the normalised address.
+AXES_USERNAME_CALLABLE = "lacznik.accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "lacznik.core.http.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
