@@ -1,7 +1,7 @@
 import factory
-from django.contrib.auth.models import Group
 
-from lacznik.accounts.models import RoleAssignment, User
+from lacznik.accounts.models import User, split_prefixes
+from lacznik.accounts.services import assign_role
 
 TEST_PASSWORD = "correct-horse-battery-staple-42"
 
@@ -18,7 +18,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def assign(user: User, role: str, scope: str) -> User:
-    """Give `user` a role in a territory the way the role service does (assignment + group)."""
-    RoleAssignment.objects.update_or_create(user=user, role=role, defaults={"scope": scope})
-    user.groups.add(Group.objects.get(name=role))
+    """Give `user` a role in a territory ("14" or "1461,1462") through the role service, as the system.
+
+    Returns the user loaded anew, as the next request would see it (groups, admin flag, scope)."""
+    assign_role(user=user, role=role, prefixes=split_prefixes(scope), by=None)
     return User.objects.get(pk=user.pk)

@@ -1,8 +1,11 @@
+from collections.abc import Iterator
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -11,7 +14,40 @@ from lacznik.core.scope import validate_prefix
 from .roles import STAFF_ROLES, Role
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def search(self, text: str) -> "UserQuerySet":
+        """Every word of `text` in the first name, last name or e-mail address."""
+        result = self
+        for word in text.split()[:10]:
+            result = result.filter(
+                models.Q(first_name__icontains=word) | models.Q(last_name__icontains=word) | models.Q(email__icontains=word)
+            )
+        return result
+
+    def holding(self, *, role: str | None = None, prefix: str | None = None) -> "UserQuerySet":
+        """Users with an assignment of `role` (any role if None) whose scope lies within `prefix` or covers it."""
+        assignments = RoleAssignment.objects.all()
+        if role:
+            assignments = assignments.filter(role=role)
+        if prefix:
+            validate_prefix(prefix)
+            # The scope column is "14,1465,146501"; a listed prefix starting with `prefix` lies within it…
+            match = models.Q(scope__startswith=prefix) | models.Q(scope__contains="," + prefix)
+            # …and a listed prefix that `prefix` starts with covers it.
+            for size in (2, 4, 6):
+                if size < len(prefix):
+                    head = prefix[:size]
+                    match |= (
+                        models.Q(scope=head)
+                        | models.Q(scope__startswith=head + ",")
+                        | models.Q(scope__endswith="," + head)
+                        | models.Q(scope__contains="," + head + ",")
+                    )
+            assignments = assignments.filter(match)
+        return self.filter(pk__in=assignments.values("user_id"))
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create(self, email: str, password: str | None, **fields):
@@ -31,6 +67,10 @@ class UserManager(BaseUserManager):
         fields.update(is_staff=True, is_superuser=True)
         return self._create(email, password, **fields)
 
+    def get_by_natural_key(self, username: str | None):
+        # Addresses are stored in lower case, so "Jan.Kowalski@Gmina.example" signs in as well.
+        return self.get(email=(username or "").strip().lower())
+
 
 class User(AbstractUser):
     """A person with an account. Signs in with an e-mail address; acts through role assignments."""
@@ -38,10 +78,13 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
 
+    # Raised to end every session of the user at once (deactivation, "sign out everywhere").
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
     objects = UserManager()
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "session_generation"])
 
     class Meta:
         verbose_name = _("user")
@@ -54,6 +97,23 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def _session_hash(self, secret: str) -> str:
+        # Django keeps this hash in every session and drops sessions whose hash no longer matches:
+        # a new password ends them (ASVS 7.4.3), and so does a raised session_generation (7.4.2, 7.4.5).
+        return salted_hmac(
+            "lacznik.accounts.User.session",
+            f"{self.password}\x00{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(settings.SECRET_KEY)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for fallback in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(fallback)
 
     @cached_property
     def active_assignments(self) -> list["RoleAssignment"]:
