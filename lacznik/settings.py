@@ -177,6 +177,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The login form's field is "username", the account's is "email": count failures by the normalised address.
 AXES_USERNAME_CALLABLE = "lacznik.accounts.lockout.lockout_username"
+# Tries refused during a lockout are not new failures: the lock ends 15 minutes after it began, as the page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "lacznik.core.http.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
