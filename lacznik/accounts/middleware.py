@@ -2,18 +2,17 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 
 from lacznik.core.security_log import log_event
 
 SESSION_STARTED = "lacznik_started"
 SESSION_SEEN = "lacznik_seen"
+SESSION_EXPIRED_NOTICE = "lacznik_expired"
 # The last-seen time is written at most this often, so that reading a page does not always write.
 SEEN_RESOLUTION_SECONDS = 60
 
@@ -34,7 +33,8 @@ class SessionLifetimeMiddleware:
             if now - seen > idle or now - started > absolute:
                 log_event("session_expired", outcome="success", request=request)
                 logout(request)
-                messages.info(request, _("Your session has expired. Please sign in again."))
+                # The message framework runs after this middleware; the sign-in page shows the notice.
+                request.session[SESSION_EXPIRED_NOTICE] = True
                 return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
             if now - seen >= SEEN_RESOLUTION_SECONDS or SESSION_SEEN not in request.session:
                 request.session[SESSION_SEEN] = now

@@ -26,7 +26,7 @@ from .forms import (
     UserCreateForm,
     UserFilterForm,
 )
-from .middleware import user_has_device
+from .middleware import SESSION_EXPIRED_NOTICE, user_has_device
 from .models import RoleAssignment, User
 from .roles import Role
 
@@ -55,6 +55,11 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["session_expired"] = self.request.session.pop(SESSION_EXPIRED_NOTICE, False)
+        return context
 
 
 class LogoutView(auth_views.LogoutView):
