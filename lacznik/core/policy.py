@@ -127,13 +127,14 @@ class Policy:
 @dataclass(frozen=True)
 class GroupPolicy:
     """One policy for every URL whose name starts with `prefix`, or that is unnamed and lives under
-    `route_prefix` (a library's URLs, e.g. the admin site's)."""
+    `route_prefix` (a library's URLs, e.g. the admin site's). An entry of POLICIES for one URL name
+    of the group takes precedence."""
 
     prefix: str
     route_prefix: str
     policy: Policy
-    # The kwargs for a URL of the group, given its endpoint (the group's own knowledge of its URLs).
-    kwargs: Callable[[Endpoint], dict[str, Any]] = lambda endpoint: {}
+    # The (args, kwargs) to reverse a URL of the group (the group's own knowledge of its URLs).
+    arguments: Callable[[Endpoint], tuple[tuple, dict[str, Any]]] = lambda endpoint: ((), {})
     note: str = ""
 
 
@@ -146,6 +147,7 @@ class Endpoint:
     route: str  # the whole route, for messages
     params: tuple[str, ...]  # the kwargs the pattern takes
     callback: Callable
+    positional: int = 0  # unnamed groups of a regular-expression pattern (reversed with args)
 
     def methods(self) -> set[str] | None:
         """The HTTP methods the view accepts, when the view says so (None: it does not say)."""
@@ -164,15 +166,22 @@ def _walk(resolver: URLResolver, namespace: tuple[str, ...], route: str) -> Iter
             yield from _walk(entry, inner, route + str(entry.pattern))
         elif isinstance(entry, URLPattern):
             name = ":".join((*namespace, entry.name)) if entry.name else ""
-            params = tuple(_pattern_params(entry))
-            yield Endpoint(name=name, route=route + str(entry.pattern), params=params, callback=entry.callback)
+            params, positional = _pattern_params(entry)
+            yield Endpoint(
+                name=name,
+                route=route + str(entry.pattern),
+                params=params,
+                callback=entry.callback,
+                positional=positional,
+            )
 
 
-def _pattern_params(entry: URLPattern) -> Iterable[str]:
+def _pattern_params(entry: URLPattern) -> tuple[tuple[str, ...], int]:
     converters = getattr(entry.pattern, "converters", None)
     if converters:
-        return list(converters)
-    return list(entry.pattern.regex.groupindex)
+        return tuple(converters), 0
+    regex = entry.pattern.regex
+    return tuple(regex.groupindex), regex.groups - len(regex.groupindex)
 
 
 def accepted_methods(view: Callable) -> set[str] | None:
@@ -269,36 +278,41 @@ def group_for(endpoint: Endpoint, groups: Iterable[GroupPolicy]) -> GroupPolicy 
 # --- core's own table -----------------------------------------------------------------------------
 
 
-def _admin_kwargs(endpoint: Endpoint) -> dict[str, Any]:
-    """Kwargs for an admin URL: an existing object where the URL names one (the admin's own 404
+def _admin_arguments(endpoint: Endpoint) -> tuple[tuple, dict[str, Any]]:
+    """Arguments for an admin URL: an existing object where the URL names one (the admin's own 404
     handling covers the rest; the rule under test is who gets in, not which object)."""
     from django.contrib import admin
     from django.contrib.contenttypes.models import ContentType
 
     kwargs: dict[str, Any] = {}
     model = None
+    first = None
     for registered in admin.site._registry:
         prefix = f"{admin.site.name}:{registered._meta.app_label}_{registered._meta.model_name}_"
         if endpoint.name.startswith(prefix):
             model = registered
+    if model is not None:
+        first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+    object_id = str(first if first is not None else 0)
     for param in endpoint.params:
         if param == "app_label":
             kwargs[param] = (model or next(iter(admin.site._registry)))._meta.app_label
-        elif param == "object_id":
-            first = model._default_manager.order_by("pk").values_list("pk", flat=True).first() if model else None
-            kwargs[param] = str(first if first is not None else 0)
+        elif param in ("object_id", "pk"):
+            kwargs[param] = object_id
         elif param == "content_type_id":
             kwargs[param] = ContentType.objects.get_for_model(ContentType).pk
         else:
             kwargs[param] = "0"
-    return kwargs
+    # Unnamed groups (django-simple-history's history/<object>/<history_id>/): the object first.
+    args = (object_id, *["0"] * (endpoint.positional - 1)) if endpoint.positional else ()
+    return args, kwargs
 
 
 def _admin_expect(user: Any, method: str, in_scope: bool) -> set[str] | None:
     # Staff reach the admin; which models they then see is Django's model permissions (403 for a
     # model they may not see), so both answers are right for staff. Everyone else gets its login.
     if ADMIN_SITE_STAFF.admits(user):
-        return {"ok", "forbidden"}
+        return {"ok", "forbidden", "hidden", "not_allowed"}
     return {"login"}
 
 
@@ -312,6 +326,16 @@ POLICIES: dict[str, Policy] = {
     # The OpenAPI description and its browsable page: public like the API they describe.
     "api-1:openapi-json": Policy(read=PUBLIC),
     "api-1:openapi-view": Policy(read=PUBLIC),
+    # The admin site's own sign-in and sign-out pages are open to everyone (the rest of the admin is
+    # the group below).
+    "otpadmin:login": Policy(read=PUBLIC, change=PUBLIC, methods=("POST",)),
+    # Signing out is POST only; GET sends a visitor who is not signed in back to the admin index.
+    "otpadmin:logout": Policy(
+        read=NOBODY,
+        change=PUBLIC,
+        methods=("POST",),
+        expect=lambda user, method, in_scope: {"ok", "not_allowed"} if method == "GET" else None,
+    ),
     # django-ninja's base path of the API: no operation lives there, it answers 404 to everyone.
     "api-1:api-root": Policy(read=NOBODY, expect=lambda user, method, in_scope: {"hidden"}),
 }
@@ -328,6 +352,6 @@ GROUPS: list[GroupPolicy] = [
             expect=_admin_expect,
             note="Django's admin: staff with a confirmed second factor; others go to its login page.",
         ),
-        kwargs=_admin_kwargs,
+        arguments=_admin_arguments,
     ),
 ]
