@@ -1,0 +1,372 @@
+"""The benchmark of headline operations (`make bench` → `manage.py bench`; DESIGN.md §5 "Speed").
+
+An app registers an operation with the function that performs it once and returns the number of rows
+it touched, and the reference it is compared with: the "physical limit" of the same work, measured in
+the same run on the same database:
+
+    STATIC_FILE   a page: the same request, through the same stack, for a static file;
+    CAPTURED_SQL  a query or search: the SQL the operation sent, replayed bare through a cursor;
+    BULK_LOAD     an import: the database's own bulk load of the same rows (executemany in one
+                  transaction on SQLite, COPY on PostgreSQL), given by the operation's `rows` callable.
+
+    @operation("territory.index_page", reference=STATIC_FILE)
+    def territory_index(ctx: BenchContext) -> int:
+        return ctx.get(reverse("territory:index")).rows
+
+Each app may keep its operations in its own `bench.py` (imported by `operations()`); the operations of
+territory and accounts live at the end of this module until those apps take them over.
+"""
+
+import json
+import re
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils.module_loading import autodiscover_modules
+
+STATIC_FILE = "static file"
+CAPTURED_SQL = "bare SQL"
+BULK_LOAD = "bulk load"
+REFERENCES = (STATIC_FILE, CAPTURED_SQL, BULK_LOAD)
+REFERENCE_STATIC_PATH = "core/site.css"
+
+
+@dataclass
+class Page:
+    status: int
+    content: bytes
+    rows: int
+
+
+class BenchContext:
+    """What an operation works with: a test client through the whole middleware stack."""
+
+    def __init__(self) -> None:
+        host = next(
+            (host for host in settings.ALLOWED_HOSTS if host and not host.startswith(".")), "127.0.0.1"
+        )
+        self.client = Client(HTTP_HOST=host.replace("*", "127.0.0.1"), raise_request_exception=True)
+        self.secure = bool(settings.SECURE_SSL_REDIRECT)
+
+    def get(self, path: str, **params: Any) -> Page:
+        response = self.client.get(path, params, secure=self.secure)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path} answered {response.status_code}")
+        content = b"".join(response) if response.streaming else response.content
+        return Page(status=response.status_code, content=content, rows=count_rows(response, content))
+
+
+def count_rows(response: Any, content: bytes) -> int:
+    """Rows a page or API answer shows: JSON items, or the distinct objects linked from the page."""
+    if "json" in response.get("Content-Type", ""):
+        data = json.loads(content)
+        if isinstance(data, dict):
+            for key in ("items", "results", "data"):
+                if isinstance(data.get(key), list):
+                    return len(data[key])
+            return 1
+        return len(data) if isinstance(data, list) else 1
+    links = re.findall(rb'href="(/[^"?#]*/[^"?#/]+/)"', content)
+    return len(set(links))
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    run: Callable[[BenchContext], int]
+    reference: str
+    # BULK_LOAD only: the rows (tuples of plain values) and column names the bulk load inserts.
+    rows: Callable[[], tuple[list[str], list[tuple]]] | None = None
+    description: str = ""
+
+
+_registry: dict[str, Operation] = {}
+
+
+def operation(
+    name: str,
+    *,
+    reference: str,
+    rows: Callable[[], tuple[list[str], list[tuple]]] | None = None,
+    description: str = "",
+):
+    if reference not in REFERENCES:
+        raise ValueError(f"reference must be one of {REFERENCES}")
+    if reference == BULK_LOAD and rows is None:
+        raise ValueError("a BULK_LOAD reference needs rows=")
+
+    def register(function: Callable[[BenchContext], int]) -> Callable[[BenchContext], int]:
+        _registry[name] = Operation(
+            name=name,
+            run=function,
+            reference=reference,
+            rows=rows,
+            description=description or function.__doc__ or "",
+        )
+        return function
+
+    return register
+
+
+def operations() -> list[Operation]:
+    autodiscover_modules("bench")
+    return [_registry[name] for name in sorted(_registry)]
+
+
+# --- measuring ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Measurement:
+    operation: str
+    reference: str
+    repetitions: int
+    rows: int
+    p50_ms: float
+    p95_ms: float
+    reference_p50_ms: float
+    ratio: float
+    samples_ms: list[float] = field(repr=False, default_factory=list)
+    error: str = ""
+
+
+def _percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * fraction
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _time(function: Callable[[], Any], *, warmup: int, repetitions: int) -> tuple[list[float], Any]:
+    result = None
+    for _ in range(warmup):
+        result = function()
+    samples = []
+    for _ in range(repetitions):
+        started = time.perf_counter()
+        result = function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples, result
+
+
+def _in_rolled_back_transaction(function: Callable[[], Any]) -> Callable[[], Any]:
+    """Run `function` inside a transaction that is undone, so every repetition meets the same data."""
+
+    def wrapped() -> Any:
+        with transaction.atomic():
+            result = function()
+            transaction.set_rollback(True)
+        return result
+
+    return wrapped
+
+
+class _SqlRecorder:
+    """Records the SQL statements (with their parameters) an operation sends."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, Any]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        if not many:
+            self.statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+
+def _captured_sql(run: Callable[[], Any]) -> Callable[[], int]:
+    """The reference of a query: the reads the operation sent, replayed bare (session and
+    authentication reads of a page included, since the request needs them too)."""
+    recorder = _SqlRecorder()
+    with connection.execute_wrapper(recorder):
+        run()
+    reads = [
+        (sql, params) for sql, params in recorder.statements if sql.lstrip().upper().startswith("SELECT")
+    ]
+    if not reads:
+        raise RuntimeError("the operation sent no SELECT to compare with")
+
+    def replay() -> int:
+        fetched = 0
+        with connection.cursor() as cursor:
+            for sql, params in reads:
+                cursor.execute(sql, params)
+                fetched += len(cursor.fetchall())
+        return fetched
+
+    return replay
+
+
+def _static_file(context: BenchContext) -> Callable[[], int]:
+    """The reference of a page: a static file through the same middleware stack (WhiteNoise)."""
+    path = settings.STATIC_URL + REFERENCE_STATIC_PATH
+    return lambda: context.get(path).status
+
+
+def _bulk_load(columns: list[str], rows: list[tuple]) -> Callable[[], int]:
+    """The reference of an import: the same rows into a scratch table by the database's bulk path."""
+    table = "bench_bulk_load"
+    definition = ", ".join(f"{column} TEXT" for column in columns)
+
+    def load() -> int:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE {table} ({definition})")
+            try:
+                if connection.vendor == "postgresql":
+                    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                else:
+                    marks = ", ".join(["%s"] * len(columns))
+                    cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            finally:
+                cursor.execute(f"DROP TABLE {table}")
+        return len(rows)
+
+    return load
+
+
+def measure(
+    *,
+    repetitions: int = 30,
+    warmup: int = 3,
+    only: list[str] | None = None,
+    out: Callable[[str], None] = print,
+) -> list[Measurement]:
+    """Measure every registered operation (or those named in `only`) against its reference."""
+    context = BenchContext()
+    results = []
+    for entry in operations():
+        if only and entry.name not in only:
+            continue
+
+        def run(entry: Operation = entry) -> int:
+            return entry.run(context)
+
+        if entry.reference == BULK_LOAD:
+            run = _in_rolled_back_transaction(run)
+        try:
+            samples, rows = _time(run, warmup=warmup, repetitions=repetitions)
+            if entry.reference == STATIC_FILE:
+                reference = _static_file(context)
+            elif entry.reference == CAPTURED_SQL:
+                reference = _captured_sql(run)
+            else:
+                columns, bulk_rows = entry.rows()
+                reference = _bulk_load(columns, bulk_rows)
+            reference_samples, _ = _time(reference, warmup=warmup, repetitions=repetitions)
+        except Exception as error:  # one broken operation must not hide the others' figures
+            out(f"  {entry.name}: FAILED: {error}")
+            results.append(
+                Measurement(
+                    entry.name,
+                    entry.reference,
+                    0,
+                    0,
+                    float("nan"),
+                    float("nan"),
+                    float("nan"),
+                    float("nan"),
+                    error=f"{type(error).__name__}: {error}",
+                )
+            )
+            continue
+        p50 = statistics.median(samples)
+        reference_p50 = statistics.median(reference_samples)
+        result = Measurement(
+            operation=entry.name,
+            reference=entry.reference,
+            repetitions=repetitions,
+            rows=int(rows or 0),
+            p50_ms=p50,
+            p95_ms=_percentile(samples, 0.95),
+            reference_p50_ms=reference_p50,
+            ratio=p50 / reference_p50 if reference_p50 else float("inf"),
+            samples_ms=samples,
+        )
+        out(f"  {entry.name}: p50 {result.p50_ms:.2f} ms ({result.ratio:.1f}× its {entry.reference})")
+        results.append(result)
+    return results
+
+
+def table(results: list[Measurement]) -> str:
+    header = ("operation", "p50 ms", "p95 ms", "rows", "reference", "ref p50 ms", "ratio")
+    lines = [
+        (
+            r.operation,
+            f"{r.p50_ms:.2f}",
+            f"{r.p95_ms:.2f}",
+            f"{r.rows:,}",
+            r.reference,
+            f"{r.reference_p50_ms:.2f}",
+            f"{r.ratio:.1f}×",
+        )
+        if not r.error
+        else (r.operation, "—", "—", "—", r.reference, "—", "failed")
+        for r in results
+    ]
+    widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]
+
+    def fmt(row: tuple) -> str:
+        cells = [
+            str(cell).ljust(width) if i in (0, 4) else str(cell).rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(cells)
+
+    rule = "  ".join("-" * width for width in widths)
+    failures = [f"{r.operation} failed: {r.error}" for r in results if r.error]
+    return "\n".join([fmt(header), rule, *(fmt(line) for line in lines), *failures])
+
+
+def write_results(path: Path, results: list[Measurement], meta: dict[str, Any]) -> None:
+    payload = {
+        "meta": meta,
+        "results": [{key: value for key, value in asdict(r).items() if key != "samples_ms"} for r in results],
+    }
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def iter_rows(iterable: Any) -> Iterator[tuple]:
+    for row in iterable:
+        yield tuple("" if value is None else str(value) for value in row)
+
+
+# --- operations of apps without a bench.py of their own ------------------------------------------
+# TODO(#4): move these into lacznik/territory/bench.py and lacznik/accounts/bench.py.
+
+
+@operation("territory.index_page", reference=STATIC_FILE)
+def territory_index_page(ctx: BenchContext) -> int:
+    """The public TERYT register's first page."""
+    return ctx.get(reverse("territory:index")).rows
+
+
+@operation("territory.search_page", reference=CAPTURED_SQL)
+def territory_search_page(ctx: BenchContext) -> int:
+    """A search of the register as a visitor types it (Polish letters folded)."""
+    return ctx.get(reverse("territory:index"), q="nowa wies").rows
+
+
+@operation("territory.api_units", reference=STATIC_FILE)
+def territory_api_units(ctx: BenchContext) -> int:
+    """The API's list of units, first page."""
+    return ctx.get("/api/v1/territory/units").rows
+
+
+@operation("accounts.people_in_scope", reference=CAPTURED_SQL)
+def accounts_people_in_scope(ctx: BenchContext) -> int:
+    """The people holding a role within or over Mazowieckie (14): the user list's TERYT filter."""
+    from lacznik.accounts.models import User
+
+    return len(list(User.objects.holding(prefix="14").order_by("last_name", "email")))
