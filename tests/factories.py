@@ -11,10 +11,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = User
         django_get_or_create = ("email",)
 
+        skip_postgeneration_save = True
+
     email = factory.Sequence(lambda n: f"osoba{n}@lacznik.example")
     first_name = "Testowa"
     last_name = factory.Sequence(lambda n: f"Osoba-{n}")
-    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def password(user: User, create: bool, extracted: str | None, **kwargs) -> None:
+        user.set_password(extracted or TEST_PASSWORD)
+        if create:
+            user.save(update_fields=["password"])
 
 
 def assign(user: User, role: str, scope: str) -> User:
