@@ -14,8 +14,8 @@ ALL_VOIVODESHIPS = [f"{number:02d}" for number in range(2, 33, 2)]
 
 # (e-mail, first name, last name, role, scope)
 DEMO_ACCOUNTS = [
-    ("admin@lacznik.example", "Adam", "Administracyjny", Role.ADMINISTRATOR, ALL_VOIVODESHIPS),
-    ("krajowy@lacznik.example", "Krystyna", "Krajowa", Role.NATIONAL_COORDINATOR, ALL_VOIVODESHIPS),
+    ("admin@lacznik.example", "Adam", "Administracyjny-Demo", Role.ADMINISTRATOR, ALL_VOIVODESHIPS),
+    ("krajowy@lacznik.example", "Krystyna", "Krajowa-Demo", Role.NATIONAL_COORDINATOR, ALL_VOIVODESHIPS),
     ("koordynator.mazowsze@lacznik.example", "Maria", "Mazowiecka-Demo", Role.REGIONAL_COORDINATOR, ["14"]),
     ("rzecznik.warszawa@lacznik.example", "Roman", "Rzecznikowski-Demo", Role.ADVOCATE, ["146501"]),
     ("owes.mazowsze@lacznik.example", "Olga", "Owesowa-Demo", Role.OWES_ADVISOR, ["1461", "1462"]),
