@@ -42,7 +42,17 @@ class UserAdmin(SimpleHistoryAdmin):
     list_filter = ["is_active", "is_staff", "is_superuser", "groups"]
     search_fields = ["email", "first_name", "last_name"]
     ordering = ["last_name", "first_name", "email"]
-    fields = ["email", "first_name", "last_name", "is_active", "is_staff", "is_superuser", "groups", "last_login", "date_joined"]
+    fields = [
+        "email",
+        "first_name",
+        "last_name",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "last_login",
+        "date_joined",
+    ]
     readonly_fields = ["is_active", "is_staff", "is_superuser", "groups", "last_login", "date_joined"]
     inlines = [RoleAssignmentInline]
 
@@ -56,8 +66,14 @@ class UserAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         if change and form.changed_data:
-            log_event("account_change", outcome="success", request=request, action="details_changed",
-                      target=obj.pk, fields=sorted(form.changed_data))
+            log_event(
+                "account_change",
+                outcome="success",
+                request=request,
+                action="details_changed",
+                target=obj.pk,
+                fields=sorted(form.changed_data),
+            )
 
 
 @admin.register(RoleAssignment)
@@ -76,4 +92,3 @@ class RoleAssignmentAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-

@@ -138,7 +138,9 @@ def parse_prefixes(text: str) -> list[str]:
     """'14, 1465; 146501' → ['14', '1465', '146501'], naming every part that is not a TERYT prefix."""
     parts = sorted({part for part in re.split(r"[\s,;]+", text.strip()) if part})
     if not parts:
-        raise ValidationError(_("Give at least one TERYT prefix, or tick “The whole of Poland”."), code="empty_scope")
+        raise ValidationError(
+            _("Give at least one TERYT prefix, or tick “The whole of Poland”."), code="empty_scope"
+        )
     if len(parts) > MAX_PREFIXES:
         raise ValidationError(
             _("Give at most %(limit)d prefixes; a voivodeship's code covers all of its gminas."),
@@ -218,16 +220,20 @@ class UserFilterForm(StyledFormMixin, forms.Form):
         help_text=_("People whose scope lies in this territory or covers it."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
-        ("name", _("Name, A–Z")),
-        ("-name", _("Name, Z–A")),
-        ("email", _("E-mail address, A–Z")),
-        ("-email", _("E-mail address, Z–A")),
-        ("-joined", _("Newest accounts first")),
-        ("joined", _("Oldest accounts first")),
-        ("-last_login", _("Last sign-in, latest first")),
-        ("last_login", _("Last sign-in, earliest first")),
-    ])
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("name", _("Name, A–Z")),
+            ("-name", _("Name, Z–A")),
+            ("email", _("E-mail address, A–Z")),
+            ("-email", _("E-mail address, Z–A")),
+            ("-joined", _("Newest accounts first")),
+            ("joined", _("Oldest accounts first")),
+            ("-last_login", _("Last sign-in, latest first")),
+            ("last_login", _("Last sign-in, earliest first")),
+        ],
+    )
 
     def clean_teryt(self) -> str:
         teryt = self.cleaned_data["teryt"].strip()

@@ -35,7 +35,9 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 # The message framework runs after this middleware; the sign-in page shows the notice.
                 request.session[SESSION_EXPIRED_NOTICE] = True
-                return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
+                return redirect(
+                    f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
+                )
             if now - seen >= SEEN_RESOLUTION_SECONDS or SESSION_SEEN not in request.session:
                 request.session[SESSION_SEEN] = now
         return self.get_response(request)

@@ -20,12 +20,14 @@ class UserQuerySet(models.QuerySet):
         result = self
         for word in text.split()[:10]:
             result = result.filter(
-                models.Q(first_name__icontains=word) | models.Q(last_name__icontains=word) | models.Q(email__icontains=word)
+                models.Q(first_name__icontains=word)
+                | models.Q(last_name__icontains=word)
+                | models.Q(email__icontains=word)
             )
         return result
 
     def holding(self, *, role: str | None = None, prefix: str | None = None) -> "UserQuerySet":
-        """Users with an assignment of `role` (any role if None) whose scope lies within `prefix` or covers it."""
+        """Users holding `role` (any role if None) in a scope that lies within `prefix` or covers it."""
         assignments = RoleAssignment.objects.all()
         if role:
             assignments = assignments.filter(role=role)
@@ -135,7 +137,10 @@ class User(AbstractUser):
     def prefixes_for(self, *roles: str) -> frozenset[str]:
         """The TERYT prefixes in which the user holds one of `roles`."""
         return frozenset(
-            p for assignment in self.active_assignments if assignment.role in roles for p in assignment.prefixes
+            p
+            for assignment in self.active_assignments
+            if assignment.role in roles
+            for p in assignment.prefixes
         )
 
     @property
@@ -181,10 +186,10 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.scope})"
 
-    @property
-    def prefixes(self) -> list[str]:
-        return split_prefixes(self.scope)
-
     def save(self, *args, **kwargs) -> None:
         self.scope = ",".join(split_prefixes(self.scope))
         super().save(*args, **kwargs)
+
+    @property
+    def prefixes(self) -> list[str]:
+        return split_prefixes(self.scope)

@@ -12,14 +12,13 @@ from django.utils.translation import gettext as _
 
 from lacznik.core.text import fold
 
-CONTEXT_WORDS = [
-    "lacznik", "mcps", "rops", "owes", "rkres", "kpres", "rpres", "ekonomia", "spoleczna", "rzecznik",
-    "haslo", "password", "polska", "teryt", "gmina", "powiat", "urzad", "starostwo", "wojewodztwo",
-    "marszalkowski", "koordynator", "administrator", "admin", "spoldzielnia", "socjalna",
-    "dolnoslaskie", "kujawsko", "pomorskie", "lubelskie", "lubuskie", "lodzkie", "malopolskie",
-    "mazowieckie", "mazowsze", "opolskie", "podkarpackie", "podlaskie", "slaskie", "swietokrzyskie",
-    "warminsko", "mazurskie", "warmia", "mazury", "wielkopolskie", "zachodniopomorskie", "warszawa",
-]
+CONTEXT_WORDS = """
+lacznik mcps rops owes rkres kpres rpres ekonomia spoleczna rzecznik haslo password polska teryt
+gmina powiat urzad starostwo wojewodztwo marszalkowski koordynator administrator admin
+spoldzielnia socjalna dolnoslaskie kujawsko pomorskie lubelskie lubuskie lodzkie malopolskie
+mazowieckie mazowsze opolskie podkarpackie podlaskie slaskie swietokrzyskie warminsko mazurskie
+warmia mazury wielkopolskie zachodniopomorskie warszawa
+""".split()
 
 # What is left after the context words are taken out must be a secret of its own: this many characters
 # that are not a run like "2024" or "123456".
@@ -46,7 +45,9 @@ def is_predictable(folded: str) -> bool:
         return True
     if any(folded in sequence * 3 for sequence in SEQUENCES):
         return True
-    return any(folded == folded[:size] * (len(folded) // size) for size in range(1, 5) if len(folded) % size == 0)
+    return any(
+        folded == folded[:size] * (len(folded) // size) for size in range(1, 5) if len(folded) % size == 0
+    )
 
 
 def _personal_words(user) -> list[str]:

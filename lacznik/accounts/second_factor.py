@@ -1,4 +1,4 @@
-"""The second factor of staff roles: a TOTP authenticator app (django-otp), set up once, asked at every sign-in.
+"""The second factor of staff roles: a TOTP authenticator app (django-otp), set up once, asked at sign-in.
 
 A code is accepted once: django-otp remembers the last time step used (replay protection) and slows
 down guessing after every wrong code (throttling).
@@ -10,9 +10,8 @@ import segno
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user
+from django_otp import devices_for_user, verify_token
 from django_otp import login as otp_login
-from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lacznik.core.security_log import log_event
@@ -25,19 +24,27 @@ class CodeRefused(Exception):
 
 
 def pending_device(user: User) -> TOTPDevice:
-    """The not yet confirmed device of the user; the same one on every visit, so a scanned code stays valid."""
+    """The user's unconfirmed device; the same one on every visit, so that a scanned code stays valid."""
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
+        device = (
+            TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
+        )
         if device is None:
             device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
     return device
 
 
 def qr_code_svg(device: TOTPDevice) -> str:
-    """The otpauth:// address as an inline SVG (no request leaves the page; no style attribute for the CSP)."""
+    """The otpauth:// address as inline SVG (no request leaves the page; no style attribute, for the CSP)."""
     return segno.make(device.config_url, error="m").svg_inline(
-        scale=4, border=4, dark="#000", light="#fff", svgclass="qr-code-image", lineclass=None,
-        omitsize=True, title=_("QR code for the authenticator app"),
+        scale=4,
+        border=4,
+        dark="#000",
+        light="#fff",
+        svgclass="qr-code-image",
+        lineclass=None,
+        omitsize=True,
+        title=_("QR code for the authenticator app"),
     )
 
 
@@ -84,7 +91,9 @@ def confirm_setup(request: HttpRequest, device: TOTPDevice, token: str) -> None:
 
 def verify(request: HttpRequest, token: str) -> None:
     """Check a code against the user's confirmed devices and mark the session as verified."""
-    devices = [device for device in devices_for_user(request.user, confirmed=True) if isinstance(device, TOTPDevice)]
+    devices = [
+        device for device in devices_for_user(request.user, confirmed=True) if isinstance(device, TOTPDevice)
+    ]
     if devices and not any(device.verify_is_allowed()[0] for device in devices):
         _refuse(request, "verify", "throttled")
         raise CodeRefused(_("Too many wrong codes. Wait a minute and try again."))

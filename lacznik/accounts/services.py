@@ -25,7 +25,24 @@ from .roles import Role
 from .tasks import send_password_link
 
 # The sixteen voivodeships: the scope "the whole of Poland".
-ALL_VOIVODESHIPS = ("02", "04", "06", "08", "10", "12", "14", "16", "18", "20", "22", "24", "26", "28", "30", "32")
+ALL_VOIVODESHIPS = (
+    "02",
+    "04",
+    "06",
+    "08",
+    "10",
+    "12",
+    "14",
+    "16",
+    "18",
+    "20",
+    "22",
+    "24",
+    "26",
+    "28",
+    "30",
+    "32",
+)
 
 
 class AccountChangeRefused(Exception):
@@ -65,7 +82,9 @@ def _check_may_change(*, by: User | None, user: User, role: str | None = None) -
     if by.pk == user.pk:
         raise AccountChangeRefused(_("You cannot change your own account or roles; ask another coordinator."))
     if (role == Role.ADMINISTRATOR or _is_administrator(user)) and not _is_administrator(by):
-        raise AccountChangeRefused(_("Only an administrator can give the administrator role or change an administrator's account."))
+        raise AccountChangeRefused(
+            _("Only an administrator can give the administrator role or change an administrator's account.")
+        )
 
 
 def _forget_cached_roles(user: User) -> None:
@@ -129,7 +148,15 @@ def assign_role(*, user: User, role: str, prefixes: Iterable[str], by: User | No
     assignment.full_clean(exclude=["user", "granted_by"])
     assignment.save()
     _sync_groups_and_staff(user, by=by)
-    _log("role_change", by=by, action=action, target=user.pk, role=role.value, prefixes=cleaned, previous=previous)
+    _log(
+        "role_change",
+        by=by,
+        action=action,
+        target=user.pk,
+        role=role.value,
+        prefixes=cleaned,
+        previous=previous,
+    )
     return assignment
 
 
@@ -146,7 +173,15 @@ def revoke_role(*, user: User, role: str, by: User | None) -> None:
     assignment._change_reason = "accounts.role.revoked"
     assignment.delete()
     _sync_groups_and_staff(user, by=by)
-    _log("role_change", by=by, action="revoked", target=user.pk, role=role.value, prefixes=[], previous=previous)
+    _log(
+        "role_change",
+        by=by,
+        action="revoked",
+        target=user.pk,
+        role=role.value,
+        prefixes=[],
+        previous=previous,
+    )
 
 
 @transaction.atomic

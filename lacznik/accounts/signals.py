@@ -14,7 +14,10 @@ from .middleware import SESSION_SEEN, SESSION_STARTED
 def _refused_while_locked(request) -> bool:
     # django-axes marks a request it refused because the (account, address) pair is locked already;
     # a request that has just caused the lockout carries its failure count instead.
-    return bool(getattr(request, "axes_locked_out", False)) and getattr(request, "axes_failures_since_start", None) is None
+    return (
+        bool(getattr(request, "axes_locked_out", False))
+        and getattr(request, "axes_failures_since_start", None) is None
+    )
 
 
 @receiver(user_logged_in)
@@ -47,4 +50,9 @@ def on_locked_out(sender, request, username=None, ip_address=None, **kwargs):
     # attempts are already recorded as denied sign-ins above, so only the start is a lockout event.
     if request is not None and _refused_while_locked(request):
         return
-    log_event("lockout", outcome="denied", request=request, failures=getattr(request, "axes_failures_since_start", None))
+    log_event(
+        "lockout",
+        outcome="denied",
+        request=request,
+        failures=getattr(request, "axes_failures_since_start", None),
+    )

@@ -10,7 +10,11 @@ urlpatterns = [
     path("moje-konto/haslo/", views.PasswordChangeView.as_view(), name="password_change"),
     path("haslo/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("haslo/reset/wyslano/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("haslo/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path(
+        "haslo/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("haslo/reset/gotowe/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("drugi-skladnik/", views.otp_verify, name="otp_verify"),
     path("drugi-skladnik/konfiguracja/", views.otp_setup, name="otp_setup"),
@@ -22,5 +26,9 @@ urlpatterns = [
     path("uzytkownicy/<int:pk>/role/<slug:role>/odebranie/", views.role_revoke, name="role_revoke"),
     path("uzytkownicy/<int:pk>/aktywnosc/", views.user_status, name="user_status"),
     path("uzytkownicy/<int:pk>/sesje/", views.user_end_sessions, name="user_end_sessions"),
-    path("uzytkownicy/<int:pk>/drugi-skladnik/", views.user_reset_second_factor, name="user_reset_second_factor"),
+    path(
+        "uzytkownicy/<int:pk>/drugi-skladnik/",
+        views.user_reset_second_factor,
+        name="user_reset_second_factor",
+    ),
 ]

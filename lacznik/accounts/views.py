@@ -81,7 +81,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         log_event("password_change", outcome="success", request=self.request)
-        messages.success(self.request, _("Your password has been changed. You were signed out everywhere else."))
+        messages.success(
+            self.request, _("Your password has been changed. You were signed out everywhere else.")
+        )
         return response
 
     def form_invalid(self, form):
@@ -99,7 +101,12 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         mailed = form.send_links(site_url=site_url(self.request), language=self.request.LANGUAGE_CODE)
-        log_event("password_reset_requested", outcome="success", request=self.request, target=mailed[0] if mailed else None)
+        log_event(
+            "password_reset_requested",
+            outcome="success",
+            request=self.request,
+            target=mailed[0] if mailed else None,
+        )
         return redirect(self.get_success_url())
 
 
@@ -158,7 +165,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         except second_factor.CodeRefused as error:
             form.add_error("token", str(error))
         else:
-            messages.success(request, _("The authenticator app is set up. You will be asked for a code at every sign-in."))
+            messages.success(
+                request, _("The authenticator app is set up. You will be asked for a code at every sign-in.")
+            )
             return redirect(safe_next(request))
     context = {
         "form": form,
@@ -201,7 +210,11 @@ def _grantable_roles(user: User) -> list[str]:
 def _sort_columns(sort: str) -> list[dict]:
     """Column headers that sort the list: a click sorts by the column, a second click reverses it."""
     columns = []
-    for key, label in [("name", _("Name")), ("email", _("E-mail address")), ("last_login", _("Last sign-in"))]:
+    for key, label in [
+        ("name", _("Name")),
+        ("email", _("E-mail address")),
+        ("last_login", _("Last sign-in")),
+    ]:
         state = "ascending" if sort == key else "descending" if sort == f"-{key}" else None
         columns.append({"label": label, "sort": f"-{key}" if state == "ascending" else key, "state": state})
     return columns
@@ -211,7 +224,9 @@ def _sort_columns(sort: str) -> list[dict]:
 @manage_roles
 def user_list(request: HttpRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
-    users = User.objects.prefetch_related(Prefetch("role_assignments", queryset=RoleAssignment.objects.order_by("role")))
+    users = User.objects.prefetch_related(
+        Prefetch("role_assignments", queryset=RoleAssignment.objects.order_by("role"))
+    )
     sort = "name"
     if form.is_bound:
         form.is_valid()
@@ -235,7 +250,10 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             user = services.create_user(
-                by=request.user, site_url=site_url(request), language=request.LANGUAGE_CODE, **form.cleaned_data
+                by=request.user,
+                site_url=site_url(request),
+                language=request.LANGUAGE_CODE,
+                **form.cleaned_data,
             )
         except (services.AccountChangeRefused, ValidationError) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else str(error))
@@ -277,7 +295,10 @@ def role_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.assign_role(
-                user=person, role=form.cleaned_data["role"], prefixes=form.cleaned_data["prefixes"], by=request.user
+                user=person,
+                role=form.cleaned_data["role"],
+                prefixes=form.cleaned_data["prefixes"],
+                by=request.user,
             )
         except services.AccountChangeRefused as error:
             form.add_error(None, str(error))
@@ -303,16 +324,22 @@ def role_edit(request: HttpRequest, pk: int, role: str) -> HttpResponse:
     form = RoleForm(request.POST or None, initial=initial, roles=[role], fixed_role=role)
     if form.is_valid():
         try:
-            services.assign_role(user=person, role=role, prefixes=form.cleaned_data["prefixes"], by=request.user)
+            services.assign_role(
+                user=person, role=role, prefixes=form.cleaned_data["prefixes"], by=request.user
+            )
         except services.AccountChangeRefused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The territorial scope was changed."))
             return redirect("accounts:user_detail", pk=person.pk)
-    return render(request, "accounts/role_form.html", {"person": person, "form": form, "assignment": assignment})
+    return render(
+        request, "accounts/role_form.html", {"person": person, "form": form, "assignment": assignment}
+    )
 
 
-def _confirm(request: HttpRequest, person: User, *, title: str, text: str, button: str, fields=None) -> HttpResponse:
+def _confirm(
+    request: HttpRequest, person: User, *, title: str, text: str, button: str, fields=None
+) -> HttpResponse:
     context = {"person": person, "title": title, "text": text, "button": button, "fields": fields or {}}
     return render(request, "accounts/confirm.html", context)
 
@@ -335,11 +362,14 @@ def role_revoke(request: HttpRequest, pk: int, role: str) -> HttpResponse:
     assignment = _assignment_or_404(person, role)
     if request.method == "POST":
         return _apply(
-            request, person, lambda: services.revoke_role(user=person, role=role, by=request.user),
+            request,
+            person,
+            lambda: services.revoke_role(user=person, role=role, by=request.user),
             _("The role was taken away."),
         )
     return _confirm(
-        request, person,
+        request,
+        person,
         title=_("Take away the role"),
         text=_("%(person)s will lose the role “%(role)s” (scope: %(scope)s) from their next request.")
         % {"person": person, "role": assignment.get_role_display(), "scope": ", ".join(assignment.prefixes)},
@@ -357,20 +387,29 @@ def user_status(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("accounts:user_detail", pk=person.pk)
         active = request.POST["active"] == "1"
         return _apply(
-            request, person, lambda: services.set_active(user=person, active=active, by=request.user),
+            request,
+            person,
+            lambda: services.set_active(user=person, active=active, by=request.user),
             _("The account was activated.") if active else _("The account was deactivated and signed out."),
         )
     if person.is_active:
         return _confirm(
-            request, person, title=_("Deactivate the account"),
+            request,
+            person,
+            title=_("Deactivate the account"),
             text=_("%(person)s will be signed out at once and will not be able to sign in. Roles are kept.")
             % {"person": person},
-            button=_("Deactivate the account"), fields={"active": "0"},
+            button=_("Deactivate the account"),
+            fields={"active": "0"},
         )
     return _confirm(
-        request, person, title=_("Activate the account"),
-        text=_("%(person)s will be able to sign in again with the roles the account holds.") % {"person": person},
-        button=_("Activate the account"), fields={"active": "1"},
+        request,
+        person,
+        title=_("Activate the account"),
+        text=_("%(person)s will be able to sign in again with the roles the account holds.")
+        % {"person": person},
+        button=_("Activate the account"),
+        fields={"active": "1"},
     )
 
 
@@ -381,12 +420,17 @@ def user_end_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=pk)
     if request.method == "POST":
         return _apply(
-            request, person, lambda: services.end_sessions(user=person, by=request.user),
+            request,
+            person,
+            lambda: services.end_sessions(user=person, by=request.user),
             _("The person was signed out on every device."),
         )
     return _confirm(
-        request, person, title=_("Sign out everywhere"),
-        text=_("%(person)s will be signed out on every device and will have to sign in again.") % {"person": person},
+        request,
+        person,
+        title=_("Sign out everywhere"),
+        text=_("%(person)s will be signed out on every device and will have to sign in again.")
+        % {"person": person},
         button=_("Sign out everywhere"),
     )
 
@@ -398,12 +442,19 @@ def user_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=pk)
     if request.method == "POST":
         return _apply(
-            request, person, lambda: services.reset_second_factor(user=person, by=request.user),
+            request,
+            person,
+            lambda: services.reset_second_factor(user=person, by=request.user),
             _("The authenticator app was removed. The person sets up a new one at the next sign-in."),
         )
     return _confirm(
-        request, person, title=_("Reset the second factor"),
-        text=_("Use this when %(person)s has lost the phone with the authenticator app. They will be signed out "
-               "and will set up a new app at the next sign-in.") % {"person": person},
+        request,
+        person,
+        title=_("Reset the second factor"),
+        text=_(
+            "Use this when %(person)s has lost the phone with the authenticator app. They will be signed out "
+            "and will set up a new app at the next sign-in."
+        )
+        % {"person": person},
         button=_("Reset the second factor"),
     )

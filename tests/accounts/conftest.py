@@ -64,7 +64,9 @@ class SecurityLog:
         return [json.loads(line) for line in self.lines]
 
     def events(self, event: str, outcome: str | None = None) -> list[dict]:
-        return [r for r in self.records if r["event"] == event and (outcome is None or r["outcome"] == outcome)]
+        return [
+            r for r in self.records if r["event"] == event and (outcome is None or r["outcome"] == outcome)
+        ]
 
     def clear(self) -> None:
         self.handler.lines.clear()

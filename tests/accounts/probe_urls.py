@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 from lacznik.accounts.roles import Role
-from lacznik.urls import handler403, handler404, handler500, urlpatterns as site_urlpatterns  # noqa: F401
+from lacznik.urls import handler403, handler404, handler500  # noqa: F401
+from lacznik.urls import urlpatterns as site_urlpatterns
 
 
 @login_required

@@ -52,11 +52,21 @@ def test_nothing_is_added_or_deleted_in_the_admin(client, administrator, advocat
 def test_roles_and_flags_are_read_only_in_the_admin(client, administrator, advocate_146501):
     login_verified(client, administrator)
     url = reverse("admin:accounts_user_change", args=[advocate_146501.pk])
-    response = client.post(url, {
-        "email": "Rzecznik.Nowy@lacznik.example", "first_name": "Nowe", "last_name": "Nazwisko",
-        "is_staff": "on", "is_superuser": "on", "is_active": "", "role_assignments-TOTAL_FORMS": "0",
-        "role_assignments-INITIAL_FORMS": "1", "role_assignments-MIN_NUM_FORMS": "0", "role_assignments-MAX_NUM_FORMS": "1000",
-    })
+    response = client.post(
+        url,
+        {
+            "email": "Rzecznik.Nowy@lacznik.example",
+            "first_name": "Nowe",
+            "last_name": "Nazwisko",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "is_active": "",
+            "role_assignments-TOTAL_FORMS": "0",
+            "role_assignments-INITIAL_FORMS": "1",
+            "role_assignments-MIN_NUM_FORMS": "0",
+            "role_assignments-MAX_NUM_FORMS": "1000",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     advocate_146501.refresh_from_db()
     assert advocate_146501.email == "rzecznik.nowy@lacznik.example"

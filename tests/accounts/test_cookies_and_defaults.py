@@ -22,9 +22,17 @@ PRODUCTION_ENV = {
     "PYTHONPATH": str(settings.BASE_DIR),
 }
 COOKIE_SETTINGS = [
-    "SESSION_COOKIE_NAME", "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",
-    "SESSION_COOKIE_DOMAIN", "SESSION_COOKIE_PATH", "CSRF_COOKIE_NAME", "CSRF_COOKIE_SECURE",
-    "CSRF_COOKIE_SAMESITE", "CSRF_COOKIE_DOMAIN", "CSRF_COOKIE_PATH",
+    "SESSION_COOKIE_NAME",
+    "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "SESSION_COOKIE_SAMESITE",
+    "SESSION_COOKIE_DOMAIN",
+    "SESSION_COOKIE_PATH",
+    "CSRF_COOKIE_NAME",
+    "CSRF_COOKIE_SECURE",
+    "CSRF_COOKIE_SAMESITE",
+    "CSRF_COOKIE_DOMAIN",
+    "CSRF_COOKIE_PATH",
 ]
 
 
@@ -36,7 +44,10 @@ def production() -> dict:
         f"print(json.dumps({{name: getattr(settings, name) for name in {COOKIE_SETTINGS!r}}}))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "lacznik.settings"},
     )
     assert result.returncode == 0, result.stderr
@@ -59,7 +70,9 @@ def test_sign_in_sets_the_cookies_as_production_configures_them(production, db, 
     UserFactory(email="ciastko@lacznik.example")
     client = Client()
     client.get(reverse("accounts:login"))
-    response = client.post(reverse("accounts:login"), {"username": "ciastko@lacznik.example", "password": TEST_PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "ciastko@lacznik.example", "password": TEST_PASSWORD}
+    )
     session = response.cookies[production["SESSION_COOKIE_NAME"]]
     assert session["secure"] and session["httponly"]
     assert session["samesite"] == "Lax" and session["path"] == "/" and not session["domain"]

@@ -79,7 +79,13 @@ def test_a_forged_forwarded_for_header_does_not_reset_the_count(client, anna):
 
 
 def test_changing_the_case_of_the_address_does_not_give_new_tries(client, anna):
-    for email in ["anna@lacznik.example", "Anna@lacznik.example", "ANNA@LACZNIK.EXAMPLE", " anna@Lacznik.example", "aNNa@lacznik.example"]:
+    for email in [
+        "anna@lacznik.example",
+        "Anna@lacznik.example",
+        "ANNA@LACZNIK.EXAMPLE",
+        " anna@Lacznik.example",
+        "aNNa@lacznik.example",
+    ]:
         attempt(client, email, "wrong-password-guess")
     assert attempt(client, "anna@lacznik.example", TEST_PASSWORD).status_code == 429
 
@@ -87,7 +93,9 @@ def test_changing_the_case_of_the_address_does_not_give_new_tries(client, anna):
 def test_a_different_browser_does_not_give_new_tries(client, anna):
     for number in range(5):
         attempt(client, "anna@lacznik.example", "wrong-password-guess", HTTP_USER_AGENT=f"Browser/{number}")
-    assert attempt(client, "anna@lacznik.example", TEST_PASSWORD, HTTP_USER_AGENT="Other/1").status_code == 429
+    assert (
+        attempt(client, "anna@lacznik.example", TEST_PASSWORD, HTTP_USER_AGENT="Other/1").status_code == 429
+    )
 
 
 def test_the_lock_lifts_after_fifteen_minutes(client, anna):

@@ -60,8 +60,10 @@ def test_reset_mail_goes_through_the_task_queue(client, person):
     assert response.url == reverse("accounts:password_reset_done")
     # The queue gets the user's id, never the link or its token.
     assert queued == [
-        (tasks.send_password_link.func,
-         {"user_id": person.pk, "purpose": "reset", "site_url": "http://testserver", "language": "pl"}),
+        (
+            tasks.send_password_link.func,
+            {"user_id": person.pk, "purpose": "reset", "site_url": "http://testserver", "language": "pl"},
+        ),
     ]
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

@@ -40,8 +40,12 @@ NOT_STAFF = ["advocate_146501", "owes_advisor"]
 
 
 @pytest.mark.parametrize("persona", STAFF)
-@pytest.mark.parametrize("path", [HOME, reverse("accounts:profile"), reverse("accounts:user_list"), "/teryt/", "/admin/"])
-def test_staff_with_a_password_only_session_is_sent_to_set_up_the_second_factor(client, request, persona, path):
+@pytest.mark.parametrize(
+    "path", [HOME, reverse("accounts:profile"), reverse("accounts:user_list"), "/teryt/", "/admin/"]
+)
+def test_staff_with_a_password_only_session_is_sent_to_set_up_the_second_factor(
+    client, request, persona, path
+):
     user = request.getfixturevalue(persona)
     client.force_login(user)
     response = client.get(path)
@@ -98,7 +102,10 @@ def test_setup_page_shows_an_inline_qr_code_and_the_key(client, mazowsze_coordin
     assert secret.replace(" ", "") and secret in html
     import base64
 
-    assert base64.b32decode(secret.replace(" ", "") + "=" * (-len(secret.replace(" ", "")) % 8)) == device.bin_key
+    assert (
+        base64.b32decode(secret.replace(" ", "") + "=" * (-len(secret.replace(" ", "")) % 8))
+        == device.bin_key
+    )
     assert 'autocomplete="one-time-code"' in html and 'for="id_token"' in html
     # Reloading keeps the same secret: a code already scanned stays valid.
     client.get(SETUP)

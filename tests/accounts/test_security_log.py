@@ -115,10 +115,16 @@ def test_permission_denied(advocate_146501, security_log):
 
 def test_nothing_secret_is_ever_logged(national_coordinator, security_log):
     """A whole sign-in life: setup of the second factor, password change and reset, user management."""
-    user = UserFactory(email="sekretny@lacznik.example", last_name='Zły\r\n{"event": "login", "outcome": "success"}\x1b[31m')
+    user = UserFactory(
+        email="sekretny@lacznik.example", last_name='Zły\r\n{"event": "login", "outcome": "success"}\x1b[31m'
+    )
     client = client_at()
-    client.post(reverse("accounts:login"), {"username": national_coordinator.email, "password": "zgadywane hasło 1"})
-    client.post(reverse("accounts:login"), {"username": national_coordinator.email, "password": TEST_PASSWORD})
+    client.post(
+        reverse("accounts:login"), {"username": national_coordinator.email, "password": "zgadywane hasło 1"}
+    )
+    client.post(
+        reverse("accounts:login"), {"username": national_coordinator.email, "password": TEST_PASSWORD}
+    )
     client.get(reverse("accounts:otp_setup"))
     device = TOTPDevice.objects.get(user=national_coordinator)
     code = code_for(device)
@@ -138,7 +144,10 @@ def test_nothing_secret_is_ever_logged(national_coordinator, security_log):
         {"old_password": TEST_PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     client.post(reverse("accounts:role_add", args=[user.pk]), {"role": Role.ADVOCATE, "prefixes": "146501"})
-    client.post(reverse("accounts:user_create"), {"first_name": "A", "last_name": "B", "email": "nowy@lacznik.example"})
+    client.post(
+        reverse("accounts:user_create"),
+        {"first_name": "A", "last_name": "B", "email": "nowy@lacznik.example"},
+    )
     anonymous = client_at()
     anonymous.post(reverse("accounts:password_reset"), {"email": user.email})
     link = re.search(r"http://testserver(/konto/haslo/reset/\S+/)", mail.outbox[-1].body).group(1)

@@ -37,14 +37,20 @@ def test_assign_role_creates_the_assignment_group_and_history(person, national_c
     [event] = security_log.events("role_change")
     assert event["actor"] == national_coordinator.pk and event["outcome"] == "success"
     assert event["details"] == {
-        "action": "granted", "target": person.pk, "role": "regional_coordinator", "prefixes": ["14", "28"], "previous": None,
+        "action": "granted",
+        "target": person.pk,
+        "role": "regional_coordinator",
+        "prefixes": ["14", "28"],
+        "previous": None,
     }
 
 
 def test_changing_the_scope_replaces_it_and_records_the_old_one(person, national_coordinator, security_log):
     services.assign_role(user=person, role=Role.ADVOCATE, prefixes=["146501"], by=national_coordinator)
     security_log.clear()
-    services.assign_role(user=person, role=Role.ADVOCATE, prefixes=["146502", "1465"], by=national_coordinator)
+    services.assign_role(
+        user=person, role=Role.ADVOCATE, prefixes=["146502", "1465"], by=national_coordinator
+    )
     assignment = RoleAssignment.objects.get(user=person)
     assert assignment.prefixes == ["1465", "146502"]
     assert RoleAssignment.objects.filter(user=person).count() == 1
@@ -62,7 +68,9 @@ def test_the_same_scope_again_changes_nothing(person, security_log):
     assert security_log.records == []
 
 
-@pytest.mark.parametrize("prefixes", [[], [""], ["1"], ["146"], ["14a"], ["14650112"], ["14", "x"], ["1%"], ["14_"]])
+@pytest.mark.parametrize(
+    "prefixes", [[], [""], ["1"], ["146"], ["14a"], ["14650112"], ["14", "x"], ["1%"], ["14_"]]
+)
 def test_malformed_or_empty_scope_is_refused_and_nothing_changes(person, prefixes, security_log):
     with pytest.raises(ValidationError):
         services.assign_role(user=person, role=Role.ADVOCATE, prefixes=prefixes, by=None)
@@ -77,7 +85,9 @@ def test_unknown_role_is_refused(person):
 
 
 def test_administrator_role_and_admin_site_access_go_together(person, administrator):
-    services.assign_role(user=person, role=Role.ADMINISTRATOR, prefixes=services.ALL_VOIVODESHIPS, by=administrator)
+    services.assign_role(
+        user=person, role=Role.ADMINISTRATOR, prefixes=services.ALL_VOIVODESHIPS, by=administrator
+    )
     person.refresh_from_db()
     assert person.is_staff
     services.assign_role(user=person, role=Role.ADVOCATE, prefixes=["146501"], by=administrator)
@@ -119,9 +129,13 @@ def test_revoking_a_role_not_held_does_nothing(person, security_log):
 
 def test_nobody_changes_their_own_roles_or_account(national_coordinator):
     with pytest.raises(services.AccountChangeRefused):
-        services.assign_role(user=national_coordinator, role=Role.ADVOCATE, prefixes=["14"], by=national_coordinator)
+        services.assign_role(
+            user=national_coordinator, role=Role.ADVOCATE, prefixes=["14"], by=national_coordinator
+        )
     with pytest.raises(services.AccountChangeRefused):
-        services.revoke_role(user=national_coordinator, role=Role.NATIONAL_COORDINATOR, by=national_coordinator)
+        services.revoke_role(
+            user=national_coordinator, role=Role.NATIONAL_COORDINATOR, by=national_coordinator
+        )
     with pytest.raises(services.AccountChangeRefused):
         services.set_active(user=national_coordinator, active=False, by=national_coordinator)
     national_coordinator.refresh_from_db()
@@ -152,8 +166,11 @@ def test_a_user_without_the_permission_changes_nothing(person, mazowsze_coordina
 
 def test_create_user_mails_a_set_password_link(national_coordinator, security_log):
     user = services.create_user(
-        email=" Nowa.Osoba@Gmina.example ", first_name="Nowa", last_name="Osoba",
-        by=national_coordinator, site_url="https://lacznik.example",
+        email=" Nowa.Osoba@Gmina.example ",
+        first_name="Nowa",
+        last_name="Osoba",
+        by=national_coordinator,
+        site_url="https://lacznik.example",
     )
     assert user.email == "nowa.osoba@gmina.example"
     assert not user.has_usable_password()
@@ -168,7 +185,9 @@ def test_create_user_mails_a_set_password_link(national_coordinator, security_lo
 
 def test_create_user_refuses_a_taken_address(person):
     with pytest.raises(ValidationError):
-        services.create_user(email="PIOTR@lacznik.example", first_name="A", last_name="B", by=None, site_url="http://x")
+        services.create_user(
+            email="PIOTR@lacznik.example", first_name="A", last_name="B", by=None, site_url="http://x"
+        )
     assert User.objects.filter(email="piotr@lacznik.example").count() == 1
     assert mail.outbox == []
 
@@ -180,7 +199,10 @@ def test_set_active_records_history_and_log(person, national_coordinator, securi
     assert person.history.first().history_user == national_coordinator
     assert person.scope_prefixes == frozenset()
     services.set_active(user=person, active=True, by=national_coordinator)
-    assert [e["details"]["action"] for e in security_log.events("account_change")] == ["deactivated", "activated"]
+    assert [e["details"]["action"] for e in security_log.events("account_change")] == [
+        "deactivated",
+        "activated",
+    ]
 
 
 def test_reset_second_factor_removes_the_devices(person, national_coordinator, security_log):

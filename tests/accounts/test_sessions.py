@@ -98,7 +98,11 @@ def test_password_change_needs_the_old_password(person, security_log):
     client = sign_in(person)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": "not the old one at all", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        {
+            "old_password": "not the old one at all",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
     )
     assert response.status_code == 200
     person.refresh_from_db()
@@ -110,7 +114,11 @@ def test_password_change_page_is_accessible(person):
     client = sign_in(person)
     html = client.get(reverse("accounts:password_change")).content.decode()
     assert html.count("<h1") == 1
-    for name, autocomplete in [("old_password", "current-password"), ("new_password1", "new-password"), ("new_password2", "new-password")]:
+    for name, autocomplete in [
+        ("old_password", "current-password"),
+        ("new_password1", "new-password"),
+        ("new_password2", "new-password"),
+    ]:
         assert f'for="id_{name}"' in html
         assert f'autocomplete="{autocomplete}"' in html
 

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.urls("tests.accounts.probe_urls")
 PROBE = "/probe/regional/"
 
 
-def test_revoked_regional_coordinator_is_denied_at_the_next_request(client, mazowsze_coordinator, national_coordinator):
+def test_revoked_regional_coordinator_is_denied_at_the_next_request(
+    client, mazowsze_coordinator, national_coordinator
+):
     login_verified(client, mazowsze_coordinator)
     assert client.get(PROBE).content == b"14"
     services.revoke_role(user=mazowsze_coordinator, role=Role.REGIONAL_COORDINATOR, by=national_coordinator)
@@ -23,11 +25,15 @@ def test_revoked_regional_coordinator_is_denied_at_the_next_request(client, mazo
 def test_changed_scope_applies_at_the_next_request(client, mazowsze_coordinator, national_coordinator):
     login_verified(client, mazowsze_coordinator)
     assert client.get(PROBE).content == b"14"
-    services.assign_role(user=mazowsze_coordinator, role=Role.REGIONAL_COORDINATOR, prefixes=["28"], by=national_coordinator)
+    services.assign_role(
+        user=mazowsze_coordinator, role=Role.REGIONAL_COORDINATOR, prefixes=["28"], by=national_coordinator
+    )
     assert client.get(PROBE).content == b"28"
 
 
-def test_deactivated_user_is_signed_out_at_the_next_request(client, mazowsze_coordinator, national_coordinator):
+def test_deactivated_user_is_signed_out_at_the_next_request(
+    client, mazowsze_coordinator, national_coordinator
+):
     login_verified(client, mazowsze_coordinator)
     assert client.get(PROBE).status_code == 200
     services.set_active(user=mazowsze_coordinator, active=False, by=national_coordinator)
@@ -35,14 +41,18 @@ def test_deactivated_user_is_signed_out_at_the_next_request(client, mazowsze_coo
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
 
 
-def test_revoked_national_coordinator_loses_user_management_at_once(client, national_coordinator, administrator):
+def test_revoked_national_coordinator_loses_user_management_at_once(
+    client, national_coordinator, administrator
+):
     login_verified(client, national_coordinator)
     assert client.get(reverse("accounts:user_list")).status_code == 200
     services.revoke_role(user=national_coordinator, role=Role.NATIONAL_COORDINATOR, by=administrator)
     assert client.get(reverse("accounts:user_list")).status_code == 403
 
 
-def test_revoked_role_through_the_page_applies_to_the_live_session(client, mazowsze_coordinator, national_coordinator):
+def test_revoked_role_through_the_page_applies_to_the_live_session(
+    client, mazowsze_coordinator, national_coordinator
+):
     from django.test import Client
 
     victim = Client()
@@ -54,9 +64,13 @@ def test_revoked_role_through_the_page_applies_to_the_live_session(client, mazow
     assert victim.get(PROBE).status_code == 403
 
 
-def test_a_new_staff_role_asks_for_the_second_factor_at_the_next_request(client, advocate_146501, administrator):
+def test_a_new_staff_role_asks_for_the_second_factor_at_the_next_request(
+    client, advocate_146501, administrator
+):
     client.force_login(advocate_146501)
     assert client.get(reverse("core:home")).status_code == 200
-    services.assign_role(user=advocate_146501, role=Role.NATIONAL_COORDINATOR, prefixes=["14"], by=administrator)
+    services.assign_role(
+        user=advocate_146501, role=Role.NATIONAL_COORDINATOR, prefixes=["14"], by=administrator
+    )
     response = client.get(reverse("core:home"))
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:otp_setup"))

@@ -18,7 +18,11 @@ from .conftest import group_names, login_verified, totp_device
 
 @pytest.fixture
 def person(db):
-    return assign(UserFactory(email="marta@lacznik.example", first_name="Marta", last_name="Testowa"), Role.ADVOCATE, "146501")
+    return assign(
+        UserFactory(email="marta@lacznik.example", first_name="Marta", last_name="Testowa"),
+        Role.ADVOCATE,
+        "146501",
+    )
 
 
 def pages(person) -> list[tuple[str, str]]:
@@ -106,15 +110,24 @@ def names(response) -> list[str]:
 
 def test_list_searches_by_name_and_address(coordinator_client, person):
     UserFactory(email="inna@lacznik.example", first_name="Inna", last_name="Osoba")
-    assert names(coordinator_client.get(reverse("accounts:user_list"), {"q": "marta"})) == ["marta@lacznik.example"]
-    assert names(coordinator_client.get(reverse("accounts:user_list"), {"q": "Testowa Marta"})) == ["marta@lacznik.example"]
-    assert names(coordinator_client.get(reverse("accounts:user_list"), {"q": "inna@"})) == ["inna@lacznik.example"]
+    assert names(coordinator_client.get(reverse("accounts:user_list"), {"q": "marta"})) == [
+        "marta@lacznik.example"
+    ]
+    assert names(coordinator_client.get(reverse("accounts:user_list"), {"q": "Testowa Marta"})) == [
+        "marta@lacznik.example"
+    ]
+    assert names(coordinator_client.get(reverse("accounts:user_list"), {"q": "inna@"})) == [
+        "inna@lacznik.example"
+    ]
 
 
-def test_list_filters_by_role_and_territory(coordinator_client, person, mazowsze_coordinator, warmia_coordinator):
+def test_list_filters_by_role_and_territory(
+    coordinator_client, person, mazowsze_coordinator, warmia_coordinator
+):
     url = reverse("accounts:user_list")
     assert set(names(coordinator_client.get(url, {"role": Role.REGIONAL_COORDINATOR}))) == {
-        mazowsze_coordinator.email, warmia_coordinator.email,
+        mazowsze_coordinator.email,
+        warmia_coordinator.email,
     }
     found = set(names(coordinator_client.get(url, {"teryt": "1465"})))
     assert {person.email, mazowsze_coordinator.email} <= found and warmia_coordinator.email not in found
@@ -182,7 +195,8 @@ def test_create_refuses_a_taken_address_and_empty_names(coordinator_client, pers
 
 def test_the_invitation_link_sets_the_first_password(coordinator_client, db):
     coordinator_client.post(
-        reverse("accounts:user_create"), {"first_name": "Ala", "last_name": "Nowa", "email": "ala@lacznik.example"}
+        reverse("accounts:user_create"),
+        {"first_name": "Ala", "last_name": "Nowa", "email": "ala@lacznik.example"},
     )
     link = re.search(r"http://testserver(/konto/haslo/reset/\S+/)", mail.outbox[0].body).group(1)
     visitor = Client()
@@ -207,7 +221,8 @@ def test_detail_shows_roles_with_scope_and_granter(coordinator_client, person, n
 
 def test_give_a_role_with_a_scope(coordinator_client, person, national_coordinator, security_log):
     response = coordinator_client.post(
-        reverse("accounts:role_add", args=[person.pk]), {"role": Role.COMMITTEE_MEMBER, "prefixes": "14, 1465"}
+        reverse("accounts:role_add", args=[person.pk]),
+        {"role": Role.COMMITTEE_MEMBER, "prefixes": "14, 1465"},
     )
     assert response.status_code == 302
     assignment = RoleAssignment.objects.get(user=person, role=Role.COMMITTEE_MEMBER)
@@ -225,7 +240,9 @@ def test_the_whole_of_poland_fills_the_sixteen_voivodeships(coordinator_client, 
     )
     assignment = RoleAssignment.objects.get(user=person, role=Role.CERTIFICATION_REVIEWER)
     assert assignment.prefixes == list(ALL_VOIVODESHIPS)
-    assert len(assignment.prefixes) == 16 and assignment.prefixes[0] == "02" and assignment.prefixes[-1] == "32"
+    assert (
+        len(assignment.prefixes) == 16 and assignment.prefixes[0] == "02" and assignment.prefixes[-1] == "32"
+    )
 
 
 @pytest.mark.parametrize(
@@ -263,7 +280,9 @@ def test_a_national_coordinator_is_not_offered_the_administrator_role(coordinato
 
 def test_an_administrator_gives_the_administrator_role(client, administrator, person):
     login_verified(client, administrator)
-    client.post(reverse("accounts:role_add", args=[person.pk]), {"role": Role.ADMINISTRATOR, "whole_country": "on"})
+    client.post(
+        reverse("accounts:role_add", args=[person.pk]), {"role": Role.ADMINISTRATOR, "whole_country": "on"}
+    )
     person.refresh_from_db()
     assert person.is_staff and Role.ADMINISTRATOR in person.roles
 
@@ -274,12 +293,20 @@ def test_change_the_scope(coordinator_client, person):
     # The role itself cannot be swapped through this form.
     response = coordinator_client.post(url, {"role": Role.NATIONAL_COORDINATOR, "prefixes": "146502"})
     assert response.status_code == 302
-    assert list(RoleAssignment.objects.filter(user=person).values_list("role", "scope")) == [(Role.ADVOCATE, "146502")]
+    assert list(RoleAssignment.objects.filter(user=person).values_list("role", "scope")) == [
+        (Role.ADVOCATE, "146502")
+    ]
 
 
 def test_unknown_role_in_the_address_is_404(coordinator_client, person):
-    assert coordinator_client.get(reverse("accounts:role_edit", args=[person.pk, "superhero"])).status_code == 404
-    assert coordinator_client.get(reverse("accounts:role_edit", args=[person.pk, Role.OWES_ADVISOR])).status_code == 404
+    assert (
+        coordinator_client.get(reverse("accounts:role_edit", args=[person.pk, "superhero"])).status_code
+        == 404
+    )
+    assert (
+        coordinator_client.get(reverse("accounts:role_edit", args=[person.pk, Role.OWES_ADVISOR])).status_code
+        == 404
+    )
 
 
 def test_revoke_asks_first_then_takes_the_role(coordinator_client, person):
@@ -315,13 +342,19 @@ def test_status_post_without_a_clear_value_changes_nothing(coordinator_client, p
 
 
 def test_own_account_cannot_be_changed_from_the_pages(coordinator_client, national_coordinator):
-    html = coordinator_client.get(reverse("accounts:user_detail", args=[national_coordinator.pk])).content.decode()
+    html = coordinator_client.get(
+        reverse("accounts:user_detail", args=[national_coordinator.pk])
+    ).content.decode()
     assert "To Twoje własne konto." in html
-    response = coordinator_client.post(reverse("accounts:user_status", args=[national_coordinator.pk]), {"active": "0"}, follow=True)
+    response = coordinator_client.post(
+        reverse("accounts:user_status", args=[national_coordinator.pk]), {"active": "0"}, follow=True
+    )
     assert "Nie możesz zmieniać własnego konta" in response.content.decode()
     national_coordinator.refresh_from_db()
     assert national_coordinator.is_active
-    coordinator_client.post(reverse("accounts:role_revoke", args=[national_coordinator.pk, Role.NATIONAL_COORDINATOR]))
+    coordinator_client.post(
+        reverse("accounts:role_revoke", args=[national_coordinator.pk, Role.NATIONAL_COORDINATOR])
+    )
     assert RoleAssignment.objects.filter(user=national_coordinator).exists()
 
 
