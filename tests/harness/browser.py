@@ -15,7 +15,7 @@ from .personas import PASSWORD, Persona, current_token, totp_device
 AXE = Path(__file__).resolve().parent.parent / "assets" / "axe.min.js"  # axe-core 4.x from npm
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".xls", ".pdf", ".docx", ".odt", ".zip", ".json", ".geojson", ".xml")
-PAGES_PER_VIEW = 3
+PAGES_PER_VIEW = 2
 MAX_PAGES = 80
 
 # Record every CSP violation the page reports (init scripts are injected by the browser, not by the
