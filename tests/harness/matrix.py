@@ -4,7 +4,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .checks import OK, Entry, classify, expected, fingerprint, response_header_problems, visible_text
+from lacznik.core.policy import ninja_operations
+
+from .checks import LOGIN, OK, Entry, classify, expected, fingerprint, response_header_problems, visible_text
 from .personas import Persona, sign_in, signed_in_client
 from .world import World
 
@@ -28,6 +30,7 @@ def run_matrix(world: World, persona: Persona, entries: list[Entry]) -> MatrixRe
         if policy is None or (entry.group is not None and not entry.endpoint.name):
             continue  # undeclared URLs fail test_policy_tables; unnamed library URLs cannot be reversed
         name = entry.endpoint.name
+        api = bool(ninja_operations(entry.endpoint.callback))
         rows = world.rows(policy, persona)
         sign_in(client, user)
         for call in world.calls(entry, persona):
@@ -56,6 +59,12 @@ def run_matrix(world: World, persona: Persona, entries: list[Entry]) -> MatrixRe
                     wanted = "/".join(sorted(allowed))
                     report.mismatches.append(
                         f"{where}: expected {wanted}, got {outcome} ({response.status_code})"
+                    )
+                if outcome == LOGIN and api != (response.status_code == 401):
+                    # An API tells a program 401; a page sends a person to the sign-in page.
+                    wanted = "401" if api else "a redirect to the sign-in page"
+                    report.mismatches.append(
+                        f"{where}: asks to sign in with {response.status_code}, not {wanted}"
                     )
                 for problem in response_header_problems(response, signed_in=user is not None):
                     report.header_problems.append(f"{where}: {problem}")
