@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +59,6 @@ class Unit(models.Model):
     search_name = models.CharField(max_length=120, editable=False, db_index=True)
     valid_from = models.DateField(_("in the register since"))
     valid_to = models.DateField(_("in the register until"), null=True, blank=True)
-    register_date = models.DateField(_("state of the register"))
     successor = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -97,3 +97,26 @@ class Unit(models.Model):
     def is_city_with_powiat_rights(self) -> bool:
         # POW 61-99 is a city with powiat rights (domain-facts.md).
         return self.level == self.Level.POWIAT and int(self.code[2:4]) >= 61
+
+
+class RegisterImport(models.Model):
+    """One import of an official TERC file: which state of the register, from which file, by whom."""
+
+    register_date = models.DateField(_("state of the register"))
+    source_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("imported by")
+    )
+    created = models.PositiveIntegerField(_("units added"), default=0)
+    updated = models.PositiveIntegerField(_("units changed"), default=0)
+    retired = models.PositiveIntegerField(_("units retired"), default=0)
+
+    class Meta:
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"TERC {self.register_date:%Y-%m-%d} ({self.source_name})"
