@@ -90,6 +90,11 @@ class Unit(models.Model):
         return reverse("territory:unit", args=[self.code])
 
     @property
+    def display_name(self) -> str:
+        # GUS writes voivodeships in capitals ("MAZOWIECKIE"); people write "Mazowieckie".
+        return self.name.lower().capitalize() if self.level == self.Level.VOIVODESHIP else self.name
+
+    @property
     def is_current(self) -> bool:
         return self.valid_to is None
 
