@@ -2,7 +2,7 @@
 common passwords and words of our context refused; hashes are PBKDF2 or Argon2."""
 
 import pytest
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -100,8 +100,6 @@ def test_hashes_are_pbkdf2_or_argon2(db):
 
 
 def test_production_hashers_are_pbkdf2_or_argon2():
-    from django.conf import global_settings
-
     # The product settings keep Django's list (PBKDF2 first) unless they name Argon2 first.
     import lacznik.settings as product
 

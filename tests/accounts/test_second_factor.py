@@ -1,6 +1,7 @@
 """AU-03 and AC-09: staff roles confirm every sign-in with a TOTP code; a code works once; the admin
 site is refused without a confirmed second factor."""
 
+import base64
 import re
 import time
 from datetime import timedelta
@@ -9,12 +10,14 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import time_machine
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lacznik.accounts.roles import Role
+from lacznik.accounts.services import revoke_role
 from tests.factories import TEST_PASSWORD, UserFactory, assign
 
 from .conftest import code_for, login_verified, totp_device
@@ -100,8 +103,6 @@ def test_setup_page_shows_an_inline_qr_code_and_the_key(client, mazowsze_coordin
     device = TOTPDevice.objects.get(user=mazowsze_coordinator, confirmed=False)
     secret = response.context["secret"]
     assert secret.replace(" ", "") and secret in html
-    import base64
-
     assert (
         base64.b32decode(secret.replace(" ", "") + "=" * (-len(secret.replace(" ", "")) % 8))
         == device.bin_key
@@ -197,9 +198,7 @@ def test_malformed_codes_are_refused(client, national_coordinator):
     assert client.get(HOME).status_code == 302
 
 
-def test_a_code_works_only_once(client, django_user_model, national_coordinator):
-    from django.test import Client
-
+def test_a_code_works_only_once(client, national_coordinator):
     device = totp_device(national_coordinator)
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -269,7 +268,5 @@ def test_a_former_administrator_loses_the_admin_site_at_once(client, administrat
     login_verified(client, administrator)
     assert client.get("/admin/").status_code == 200
     assign(administrator, Role.NATIONAL_COORDINATOR, "14")
-    from lacznik.accounts.services import revoke_role
-
     revoke_role(user=administrator, role=Role.ADMINISTRATOR, by=None)
     assert client.get("/admin/").status_code == 302

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lacznik.accounts import services
 from lacznik.accounts.models import RoleAssignment, User
@@ -209,8 +210,6 @@ def test_reset_second_factor_removes_the_devices(person, national_coordinator, s
     assign(person, Role.REGIONAL_COORDINATOR, "14")
     totp_device(person)
     services.reset_second_factor(user=person, by=national_coordinator)
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     assert not TOTPDevice.objects.filter(user=person).exists()
     assert security_log.events("account_change")[0]["details"]["action"] == "second_factor_reset"
 

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -71,8 +72,6 @@ def test_the_absolute_limit_counts_from_signing_in(person):
 
 
 def test_expired_session_is_deleted_on_the_server(person):
-    from django.contrib.sessions.models import Session
-
     with time_machine.travel(timezone.now(), tick=False) as clock:
         client = sign_in(person)
         key = client.session.session_key

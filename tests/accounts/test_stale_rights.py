@@ -2,6 +2,7 @@
 of a user who is signed in; no request is served with the old rights."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from lacznik.accounts import services
@@ -53,8 +54,6 @@ def test_revoked_national_coordinator_loses_user_management_at_once(
 def test_revoked_role_through_the_page_applies_to_the_live_session(
     client, mazowsze_coordinator, national_coordinator
 ):
-    from django.test import Client
-
     victim = Client()
     login_verified(victim, mazowsze_coordinator)
     assert victim.get(PROBE).status_code == 200

@@ -7,11 +7,12 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lacznik.accounts.models import RoleAssignment, User
 from lacznik.accounts.roles import Role
-from lacznik.accounts.services import ALL_VOIVODESHIPS
-from tests.factories import UserFactory, assign
+from lacznik.accounts.services import ALL_VOIVODESHIPS, assign_role
+from tests.factories import TEST_PASSWORD, UserFactory, assign
 
 from .conftest import group_names, login_verified, totp_device
 
@@ -210,8 +211,6 @@ def test_the_invitation_link_sets_the_first_password(coordinator_client, db):
 
 
 def test_detail_shows_roles_with_scope_and_granter(coordinator_client, person, national_coordinator):
-    from lacznik.accounts.services import assign_role
-
     assign_role(user=person, role=Role.OWES_ADVISOR, prefixes=["1461", "1462"], by=national_coordinator)
     html = coordinator_client.get(reverse("accounts:user_detail", args=[person.pk])).content.decode()
     assert "Doradca OWES" in html and "1461, 1462" in html
@@ -361,14 +360,10 @@ def test_own_account_cannot_be_changed_from_the_pages(coordinator_client, nation
 def test_reset_the_second_factor(coordinator_client, mazowsze_coordinator):
     totp_device(mazowsze_coordinator)
     coordinator_client.post(reverse("accounts:user_reset_second_factor", args=[mazowsze_coordinator.pk]))
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     assert not TOTPDevice.objects.filter(user=mazowsze_coordinator).exists()
 
 
 def test_sign_out_everywhere(coordinator_client, person):
-    from tests.factories import TEST_PASSWORD
-
     victim = Client()
     victim.post(reverse("accounts:login"), {"username": person.email, "password": TEST_PASSWORD})
     assert victim.get(reverse("accounts:profile")).status_code == 200
