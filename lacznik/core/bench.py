@@ -21,7 +21,7 @@ import json
 import re
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,16 +56,20 @@ class BenchContext:
         self.client = Client(HTTP_HOST=host.replace("*", "127.0.0.1"), raise_request_exception=True)
         self.secure = bool(settings.SECURE_SSL_REDIRECT)
 
-    def get(self, path: str, **params: Any) -> Page:
+    def get(self, path: str, *, rows: bytes | None = None, **params: Any) -> Page:
+        """GET through the whole stack; `rows` is a pattern whose distinct matches count the rows shown."""
         response = self.client.get(path, params, secure=self.secure)
         if response.status_code != 200:
             raise RuntimeError(f"GET {path} answered {response.status_code}")
         content = b"".join(response) if response.streaming else response.content
-        return Page(status=response.status_code, content=content, rows=count_rows(response, content))
+        return Page(status=response.status_code, content=content, rows=count_rows(response, content, rows))
 
 
-def count_rows(response: Any, content: bytes) -> int:
-    """Rows a page or API answer shows: JSON items, or the distinct objects linked from the page."""
+def count_rows(response: Any, content: bytes, pattern: bytes | None = None) -> int:
+    """Rows a page or API answer shows: JSON items, or the distinct matches of `pattern` (by default
+    the distinct links to objects) in the page."""
+    if pattern is not None:
+        return len(set(re.findall(pattern, content)))
     if "json" in response.get("Content-Type", ""):
         data = json.loads(content)
         if isinstance(data, dict):
@@ -85,6 +89,10 @@ class Operation:
     reference: str
     # BULK_LOAD only: the rows (tuples of plain values) and column names the bulk load inserts.
     rows: Callable[[], tuple[list[str], list[tuple]]] | None = None
+    # BULK_LOAD only: untimed work before each repetition, inside the transaction that is undone.
+    setup: Callable[[], None] | None = None
+    # Fewer repetitions for an operation whose every run is long (an import).
+    repetitions: int | None = None
     description: str = ""
 
 
@@ -96,6 +104,8 @@ def operation(
     *,
     reference: str,
     rows: Callable[[], tuple[list[str], list[tuple]]] | None = None,
+    setup: Callable[[], None] | None = None,
+    repetitions: int | None = None,
     description: str = "",
 ):
     if reference not in REFERENCES:
@@ -109,6 +119,8 @@ def operation(
             run=function,
             reference=reference,
             rows=rows,
+            setup=setup,
+            repetitions=repetitions,
             description=description or function.__doc__ or "",
         )
         return function
@@ -148,28 +160,36 @@ def _percentile(samples: list[float], fraction: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def _time(function: Callable[[], Any], *, warmup: int, repetitions: int) -> tuple[list[float], Any]:
+def _once(function: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = function()
+    return (time.perf_counter() - started) * 1000, result
+
+
+def _time(
+    function: Callable[[], Any],
+    *,
+    warmup: int,
+    repetitions: int,
+    setup: Callable[[], None] | None = None,
+    rolled_back: bool = False,
+) -> tuple[list[float], Any]:
+    """Run `function` warmup + repetitions times and time the repetitions. With `rolled_back`, each run
+    and its untimed `setup` happen in a transaction that is undone, so every run meets the same data."""
     result = None
-    for _ in range(warmup):
-        result = function()
     samples = []
-    for _ in range(repetitions):
-        started = time.perf_counter()
-        result = function()
-        samples.append((time.perf_counter() - started) * 1000)
+    for number in range(warmup + repetitions):
+        if rolled_back:
+            with transaction.atomic():
+                if setup is not None:
+                    setup()
+                elapsed, result = _once(function)
+                transaction.set_rollback(True)
+        else:
+            elapsed, result = _once(function)
+        if number >= warmup:
+            samples.append(elapsed)
     return samples, result
-
-
-def _in_rolled_back_transaction(function: Callable[[], Any]) -> Callable[[], Any]:
-    """Run `function` inside a transaction that is undone, so every repetition meets the same data."""
-
-    def wrapped() -> Any:
-        with transaction.atomic():
-            result = function()
-            transaction.set_rollback(True)
-        return result
-
-    return wrapped
 
 
 class _SqlRecorder:
@@ -253,10 +273,15 @@ def measure(
         def run(entry: Operation = entry) -> int:
             return entry.run(context)
 
-        if entry.reference == BULK_LOAD:
-            run = _in_rolled_back_transaction(run)
+        reps = min(repetitions, entry.repetitions or repetitions)
         try:
-            samples, rows = _time(run, warmup=warmup, repetitions=repetitions)
+            samples, rows = _time(
+                run,
+                warmup=min(warmup, reps),
+                repetitions=reps,
+                setup=entry.setup,
+                rolled_back=entry.reference == BULK_LOAD,
+            )
             if entry.reference == STATIC_FILE:
                 reference = _static_file(context)
             elif entry.reference == CAPTURED_SQL:
@@ -264,7 +289,7 @@ def measure(
             else:
                 columns, bulk_rows = entry.rows()
                 reference = _bulk_load(columns, bulk_rows)
-            reference_samples, _ = _time(reference, warmup=warmup, repetitions=repetitions)
+            reference_samples, _ = _time(reference, warmup=min(warmup, reps), repetitions=reps)
         except Exception as error:  # one broken operation must not hide the others' figures
             out(f"  {entry.name}: FAILED: {error}")
             results.append(
@@ -286,7 +311,7 @@ def measure(
         result = Measurement(
             operation=entry.name,
             reference=entry.reference,
-            repetitions=repetitions,
+            repetitions=reps,
             rows=int(rows or 0),
             p50_ms=p50,
             p95_ms=_percentile(samples, 0.95),
@@ -337,25 +362,60 @@ def write_results(path: Path, results: list[Measurement], meta: dict[str, Any]) 
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def iter_rows(iterable: Any) -> Iterator[tuple]:
-    for row in iterable:
-        yield tuple("" if value is None else str(value) for value in row)
-
-
 # --- operations of apps without a bench.py of their own ------------------------------------------
 # TODO(#4): move these into lacznik/territory/bench.py and lacznik/accounts/bench.py.
+
+
+UNIT_LINK = rb'href="/teryt/\d+/"'
+
+
+def _bundled_terc() -> bytes:
+    from lacznik.territory.management.commands.import_terc import BUNDLED_FILE
+
+    return BUNDLED_FILE.read_bytes()
+
+
+def _empty_the_register() -> None:
+    # Inside the transaction the runner undoes; raw deletes, so that emptying writes no history.
+    from lacznik.territory.models import Unit
+
+    Unit.history.all()._raw_delete(connection.alias)
+    Unit.objects.update(parent=None, successor=None)
+    Unit.objects.all()._raw_delete(connection.alias)
+
+
+def _terc_rows() -> tuple[list[str], list[tuple]]:
+    from lacznik.territory.services import decode_register, parse_register
+
+    columns = ["code", "level", "kind", "name", "name_extra", "parent_code", "register_date"]
+    rows = [
+        (r.code, r.level, r.kind, r.name, r.name_extra, r.parent_code or "", r.register_date.isoformat())
+        for r in parse_register(decode_register(_bundled_terc()))
+    ]
+    return columns, rows
+
+
+@operation(
+    "territory.terc_import", reference=BULK_LOAD, rows=_terc_rows, setup=_empty_the_register, repetitions=5
+)
+def territory_terc_import(ctx: BenchContext) -> int:
+    """The whole bundled TERC file into an empty register: checks, units, parents, history."""
+    from lacznik.territory.services import import_register
+
+    report = import_register(data=_bundled_terc(), source_name="bench.csv")
+    return len(report.created)
 
 
 @operation("territory.index_page", reference=STATIC_FILE)
 def territory_index_page(ctx: BenchContext) -> int:
     """The public TERYT register's first page."""
-    return ctx.get(reverse("territory:index")).rows
+    return ctx.get(reverse("territory:index"), rows=UNIT_LINK).rows
 
 
 @operation("territory.search_page", reference=CAPTURED_SQL)
 def territory_search_page(ctx: BenchContext) -> int:
     """A search of the register as a visitor types it (Polish letters folded)."""
-    return ctx.get(reverse("territory:index"), q="nowa wies").rows
+    return ctx.get(reverse("territory:index"), rows=UNIT_LINK, q="nowa wies").rows
 
 
 @operation("territory.api_units", reference=STATIC_FILE)

@@ -9,7 +9,6 @@ from .models import Unit
 
 def unit_sample(code: str) -> Sample:
     """The gmina `code` (7 digits) with its powiat and voivodeship, made when the register lacks it."""
-    register_date = date(2024, 1, 1)
     parent = None
     levels = (
         (Unit.Level.VOIVODESHIP, 2, "Województwo Próbne"),
@@ -24,8 +23,7 @@ def unit_sample(code: str) -> Sample:
                 "kind": code[6] if level == Unit.Level.GMINA else "",
                 "name": f"{name} {code[:length]}",
                 "parent": parent,
-                "valid_from": register_date,
-                "register_date": register_date,
+                "valid_from": date(2024, 1, 1),
             },
         )
         parent = unit
