@@ -1,5 +1,6 @@
 from lacznik.accounts.roles import Role
 
 GRANTS = {
-    Role.ADMINISTRATOR: ["territory.import_register"],
+    # Administrators keep the registers: they see units and imports in the admin and import new files.
+    Role.ADMINISTRATOR: ["territory.import_register", "territory.view_unit", "territory.view_registerimport"],
 }

@@ -21,7 +21,7 @@ HEADER = ["WOJ", "POW", "GMI", "RODZ", "NAZWA", "NAZWA_DOD", "STAN_NA"]
 # The whole register is about 200 KB; anything far larger is not a TERC file.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 GMINA_LEVEL_KINDS = {kind.value for kind in Unit.Kind}
-# Multi-byte UTF-8 sequences: a file full of them is UTF-8, even when one byte in it is broken.
+# A multi-byte UTF-8 sequence: a file that has one is UTF-8, even when a byte elsewhere in it is broken.
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
 _TWO_DIGITS = re.compile(r"\d{2}")
 
@@ -116,8 +116,9 @@ def decode_register(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
         broken_row = data[: utf8_error.start].count(b"\n") + 1
-        # A UTF-8 file with one broken byte must not be read as Windows-1250 mojibake.
-        if len(_UTF8_SEQUENCE.findall(data)) < 3:
+        # A UTF-8 file with one broken byte must not be read as Windows-1250 mojibake. Polish text in
+        # Windows-1250 has no byte pairs that form UTF-8 sequences (none in the whole register).
+        if not _UTF8_SEQUENCE.search(data):
             try:
                 return data.decode("cp1250")
             except UnicodeDecodeError as cp1250_error:
@@ -154,6 +155,7 @@ def parse_register(text: str) -> list[RegisterRow]:
         )
     rows: list[RegisterRow] = []
     first_row_of: dict[str, int] = {}
+    codes_with_errors: set[str] = set()
     for cells in reader:
         row_number = reader.line_num
         if not any(cell.strip() for cell in cells):
@@ -161,6 +163,8 @@ def parse_register(text: str) -> list[RegisterRow]:
         row, row_errors = _parse_row(row_number, cells)
         errors.extend(row_errors)
         if row is None:
+            # A wrong row still names its unit, so that its children do not report a missing parent too.
+            codes_with_errors.add("".join(cell.strip() for cell in cells[:4]))
             continue
         if row.code in first_row_of:
             errors.append(
@@ -177,7 +181,7 @@ def parse_register(text: str) -> list[RegisterRow]:
         rows.append(row)
     if not rows and not errors:
         errors.append(RowError(2, "—", _("The file has a header but no units.")))
-    errors.extend(_check_parents(rows, set(first_row_of)))
+    errors.extend(_check_parents(rows, set(first_row_of) | codes_with_errors))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda error: error.row))
     return rows
