@@ -39,10 +39,18 @@ def log_event(
         "outcome": outcome,
         "actor": actor.pk if getattr(actor, "is_authenticated", False) else None,
         "ip": client_ip(request) if request is not None else None,
-        "path": request.path if request is not None else None,
+        "path": _loggable_path(request) if request is not None else None,
         "details": details,
     }
     logger.info(event, extra={"security": record})
+
+
+def _loggable_path(request: Any) -> str:
+    """The request path, or its URL pattern when the path carries a secret (a reset token)."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and any("token" in name for name in match.kwargs):
+        return "/" + match.route
+    return request.path
 
 
 def _clean(value: Any) -> Any:
