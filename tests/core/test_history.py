@@ -38,3 +38,10 @@ def test_history_asks_anonymous_visitors_to_sign_in(client, db):
     response = client.get("/historia-zmian/")
     assert response.status_code == 302
     assert response["Location"].startswith("/konto/logowanie/")
+
+
+def test_role_groups_are_not_editable_in_the_admin(client, administrator):
+    from tests.helpers import login_verified
+
+    login_verified(client, administrator)
+    assert client.get("/admin/auth/group/").status_code == 404
