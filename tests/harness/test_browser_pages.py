@@ -2,9 +2,12 @@
 (WCAG 2.1 A and AA), sends the security headers, and runs with 0 CSP violations, 0 JavaScript errors
 and 0 requests to any host but the live server."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from .browser import Watch, axe_violations, crawl, seed_pages, sign_in
+from .known_problems import KNOWN_PROBLEMS
 from .personas import BY_KEY, PERSONA_KEYS
 
 pytestmark = pytest.mark.browser
@@ -29,21 +32,30 @@ def test_every_page_is_accessible_and_clean(browser, live_server, live_world, pe
     state = context.storage_state()
     context.close()
 
-    problems = [f"{visit.url}: {problem}" for visit in visited for problem in visit.problems]
-    problems += watch.errors
-    problems += [f"request to another host: {url}" for url in watch.foreign_requests]
+    # (page, problem) pairs; errors and requests name the page they happened on.
+    found = [(visit.url, problem) for visit in visited for problem in visit.problems]
+    found += [(url, error) for url, error in watch.errors]
+    found += [(page_url, f"request to another host: {url}") for page_url, url in watch.foreign_requests]
 
     axe_context = browser.new_context(base_url=base_url, locale="pl-PL", bypass_csp=True, storage_state=state)
     axe_page = axe_context.new_page()
     pages = sorted({visit.url for visit in visited if visit.html and visit.status < 400})
     for url in pages:
-        problems += [f"{url}: axe {violation}" for violation in axe_violations(axe_page, url)]
+        found += [(url, f"axe {violation}") for violation in axe_violations(axe_page, url)]
     axe_context.close()
 
+    known = [entry for entry in KNOWN_PROBLEMS if persona_key in entry.personas]
+    used = set()
+    problems = []
+    for url, problem in found:
+        covering = [entry for entry in known if entry.covers(persona_key, urlsplit(url).path, problem)]
+        used.update(id(entry) for entry in covering)
+        if not covering:
+            problems.append(f"{url}: {problem}")
+    problems += [f"known problem no longer seen, remove it: {e.source}" for e in known if id(e) not in used]
     assert len(pages) >= 3, f"the crawl reached too little: {pages}"
-    assert not problems, f"{len(problems)} problems on {len(pages)} pages as {persona_key}:\n" + "\n".join(
-        problems
-    )
+    summary = f"{len(problems)} problems on {len(pages)} pages as {persona_key}:\n"
+    assert not problems, summary + "\n".join(problems)
 
 
 CANARY_CSP = (
@@ -86,8 +98,8 @@ def test_the_harness_notices_violations(browser, live_server):
     problems = {visit.url[len(base_url) :]: visit.problems for visit in visited}
     assert any("CSP violation" in problem for problem in problems["/canary/csp/"]), problems
     assert any("no X-Content-Type-Options" in problem for problem in problems["/canary/loose/"])
-    assert watch.foreign_requests == ["http://cdn.example.invalid/x.png"]
-    assert any("undefinedFunction" in error for error in watch.errors), watch.errors
+    assert [url for _page, url in watch.foreign_requests] == ["http://cdn.example.invalid/x.png"]
+    assert any("undefinedFunction" in error for _page, error in watch.errors), watch.errors
     context.close()
     axe_context = browser.new_context(base_url=base_url, bypass_csp=True)
     axe_context.route(f"{base_url}/canary/**", serve)
