@@ -415,7 +415,7 @@ def territory_index_page(ctx: BenchContext) -> int:
 @operation("territory.search_page", reference=CAPTURED_SQL)
 def territory_search_page(ctx: BenchContext) -> int:
     """A search of the register as a visitor types it (Polish letters folded)."""
-    return ctx.get(reverse("territory:index"), rows=UNIT_LINK, q="nowa wies").rows
+    return ctx.get(reverse("territory:index"), rows=UNIT_LINK, q="góra").rows
 
 
 @operation("territory.api_units", reference=STATIC_FILE)
