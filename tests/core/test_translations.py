@@ -9,6 +9,14 @@ import polib
 import pytest
 from django.conf import settings
 
+def is_translated(entry: polib.POEntry) -> bool:
+    if "fuzzy" in entry.flags:
+        return False
+    if entry.msgid_plural:
+        return len(entry.msgstr_plural) == 3 and all(entry.msgstr_plural.values())
+    return bool(entry.msgstr)
+
+
 APPS_WITH_LOCALE = sorted(path.parent.name for path in Path(settings.PACKAGE_DIR).glob("*/locale"))
 
 
@@ -32,11 +40,7 @@ def test_polish_catalogue_translates_every_message_in_the_code(app, tmp_path):
     assert result.returncode == 0, result.stderr
     extracted = polib.pofile(str(copy / "locale/pl/LC_MESSAGES/django.po"))
     committed = polib.pofile(str(Path(settings.PACKAGE_DIR) / app / "locale/pl/LC_MESSAGES/django.po"))
-    translated = {
-        (entry.msgctxt, entry.msgid): entry
-        for entry in committed
-        if (entry.msgstr or all(entry.msgstr_plural.values())) and "fuzzy" not in entry.flags
-    }
+    translated = {(entry.msgctxt, entry.msgid): entry for entry in committed if is_translated(entry)}
     missing = [entry.msgid for entry in extracted if (entry.msgctxt, entry.msgid) not in translated]
     assert not missing, f"{app}: no Polish translation for {missing}"
 
