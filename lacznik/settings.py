@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "lacznik.core",
     "lacznik.accounts",
     "lacznik.territory",
+    "lacznik.cpv",
+    "lacznik.entities",
     "lacznik.core.apps.LacznikAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

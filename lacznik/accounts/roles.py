@@ -29,6 +29,7 @@ PERMISSION_MODULES = [
     "lacznik.accounts.permissions",
     "lacznik.territory.permissions",
     "lacznik.core.permissions",
+    "lacznik.entities.permissions",
 ]
 
 

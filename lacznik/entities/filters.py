@@ -1,0 +1,137 @@
+"""The catalogue's filters, one definition for the page, the exports, the map and the API.
+
+Every filter is a query-string parameter, so every combination has a shareable URL:
+    q            words, searched the Polish way (lacznik.entities.search)
+    forma        legal form code (repeatable)
+    ps           "1": social enterprises only, "0": without the status
+    teryt        a TERYT prefix: 2 digits voivodeship, 4 powiat, 7 gmina (6 accepted)
+    cpv          a CPV division (2 digits) or group (3 digits) the offer belongs to, or a whole code
+    znak         a mark code (e.g. zakup-prospoleczny)
+    sort         trafnosc (relevance, with q), nazwa, -nazwa, najnowsze
+"""
+
+import re
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from lacznik.core.scope import prefix_q
+
+from .models import Entity, LegalForm, Mark, OfferItem
+from .search import Query, matching
+
+TERYT_FILTER = re.compile(r"^\d{2}(\d{2}(\d{2}\d?)?)?$")
+CPV_FILTER = re.compile(r"^\d{2,8}(-\d)?$")
+
+SORTS = {
+    "nazwa": ("name", "pk"),
+    "-nazwa": ("-name", "-pk"),
+    "najnowsze": ("-created_at", "-pk"),
+}
+RELEVANCE = "trafnosc"
+
+
+class CatalogueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_nothing", max_length=200, help_text=_("e.g. catering, spółdzielnia socjalna")
+    )
+    forma = django_filters.MultipleChoiceFilter(
+        field_name="legal_form", label=_("Legal form"), choices=LegalForm.choices, widget=forms.CheckboxSelectMultiple
+    )
+    ps = django_filters.ChoiceFilter(
+        label=_("Social enterprise status"),
+        choices=[("1", _("with the status")), ("0", _("without the status"))],
+        method="filter_ps",
+        empty_label=_("any"),
+    )
+    teryt = django_filters.CharFilter(label=_("Territory (TERYT code)"), method="filter_teryt", max_length=7)
+    cpv = django_filters.CharFilter(label=_("CPV code of the offer"), method="filter_cpv", max_length=10)
+    znak = django_filters.ModelChoiceFilter(
+        field_name="marks",
+        label=_("Mark"),
+        queryset=Mark.objects.all(),
+        to_field_name="code",
+        empty_label=_("any"),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Order"),
+        method="filter_nothing",
+        choices=[
+            (RELEVANCE, _("relevance")),
+            ("nazwa", _("name A–Z")),
+            ("-nazwa", _("name Z–A")),
+            ("najnowsze", _("newest first")),
+        ],
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Entity
+        fields: list[str] = []
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # q and sort are applied by `Catalogue`, after the other filters.
+        return queryset
+
+    def filter_ps(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        enterprises = Entity.objects.unscoped(reason="a filter of an already scoped list").social_enterprises()
+        if value == "1":
+            return queryset.filter(pk__in=enterprises.values("pk"))
+        return queryset.exclude(pk__in=enterprises.values("pk"))
+
+    def filter_teryt(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not TERYT_FILTER.match(value) and not re.fullmatch(r"\d{6}", value):
+            return queryset.none()
+        return queryset.filter(prefix_q([value]))
+
+    def filter_cpv(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not CPV_FILTER.match(value):
+            return queryset.none()
+        digits = value.split("-")[0].rstrip("0") if len(value) >= 8 else value
+        digits = digits if len(digits) >= 2 else value[:2]
+        offers = OfferItem.objects.unscoped(reason="a filter of an already scoped list").filter(
+            entity=OuterRef("pk"), is_published=True, cpv__code__startswith=digits
+        )
+        return queryset.filter(Exists(offers))
+
+
+@dataclass
+class Catalogue:
+    """A filtered catalogue: the queryset without ordering, the parsed text query and the order."""
+
+    filterset: CatalogueFilter
+    queryset: QuerySet
+    query: Query
+    sort: str
+
+    @property
+    def is_valid(self) -> bool:
+        return self.filterset.is_valid()
+
+    def matching(self) -> QuerySet:
+        """Every row that matches, in the chosen order by name or date (exports, map, API without q)."""
+        rows = matching(self.queryset, self.query) if self.query else self.queryset
+        return rows.order_by(*SORTS.get(self.sort, SORTS["nazwa"]))
+
+
+def catalogue(params, base: QuerySet) -> Catalogue:
+    """Apply the catalogue's filters (`params`: request.GET or a dict) to `base`, a scoped queryset of
+    entities (the public one: published entities of every territory)."""
+    filterset = CatalogueFilter(params, queryset=base)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    text = (filterset.form.cleaned_data.get("q") or "") if filterset.is_valid() else ""
+    query = Query.parse(text)
+    sort = (filterset.form.cleaned_data.get("sort") or "") if filterset.is_valid() else ""
+    if sort not in SORTS and not (sort == RELEVANCE and query):
+        sort = RELEVANCE if query else "nazwa"
+    return Catalogue(filterset=filterset, queryset=queryset, query=query, sort=sort)
+
+
+def public_entities() -> QuerySet:
+    """The public catalogue's base: published entities of all 16 regions."""
+    return Entity.objects.unscoped(reason="the public catalogue shows every region").published()

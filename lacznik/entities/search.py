@@ -1,0 +1,223 @@
+"""Search that behaves like Polish (DESIGN.md §3 "Search").
+
+A document is computed in Python: for every word, its own form and every lemma Morfeusz 2 (with the
+SGJP dictionary inside its wheel) gives it, lower-cased and without diacritics. It is stored in
+`Entity.search_document` and indexed by the database: an FTS5 table on SQLite, a stored, GIN-indexed
+tsvector (`simple` configuration) on PostgreSQL (migration 0002). A query goes through the same
+analysis, so "spółdzielni socjalnych" finds "Spółdzielnia Socjalna", "usługami cateringowymi" finds
+"usługi cateringowe", and "lodz" finds "Łódź", on both databases alike.
+
+The query that reaches the database is built from the analysed tokens alone (letters and digits), so
+nothing a visitor types can act as FTS5 or tsquery syntax.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from lacznik.core.text import fold
+
+# Hits are counted up to this many; past it the page says "over 1,000".
+COUNT_CAP = 1000
+# Words of a query beyond this many are ignored (a query is a few words, not a document).
+MAX_QUERY_WORDS = 8
+_WORD = re.compile(r"\w+", re.UNICODE)
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+@cache
+def _morfeusz():
+    import morfeusz2
+
+    return morfeusz2.Morfeusz(generate=False, expand_tags=False)
+
+
+@lru_cache(maxsize=200_000)
+def word_keys(word: str) -> tuple[str, ...]:
+    """The folded form and folded lemmas of one word: 'Spółdzielni' → ('spoldzielni', 'spoldzielnia')."""
+    keys = {fold(word)}
+    for _start, _end, (_form, lemma, *_rest) in _morfeusz().analyse(word):
+        # SGJP marks homonyms as "zamek:s1"; the part before the colon is the lemma.
+        keys.add(fold(lemma.split(":", 1)[0]))
+    return tuple(sorted(key for key in keys if _TOKEN.fullmatch(key)))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text or "")
+
+
+def document(*texts: str) -> str:
+    """The search document of some texts: every key of every word, in order, space-separated."""
+    return " ".join(key for text in texts for word in words(text) for key in word_keys(word))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A visitor's query: per word, the keys any of which may match (all words must match)."""
+
+    terms: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> "Query":
+        terms = []
+        for word in words(text[:500])[:MAX_QUERY_WORDS]:
+            keys = word_keys(word)
+            if keys and keys not in terms:
+                terms.append(keys)
+        return cls(tuple(terms))
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(key for term in self.terms for key in term)
+
+    def fts5(self) -> str:
+        """`("spoldzielnia") AND ("socjalna" OR "socjalny")` for FTS5's MATCH."""
+        return " AND ".join("(" + " OR ".join(f'"{key}"' for key in term) + ")" for term in self.terms)
+
+    def tsquery(self) -> str:
+        """`(spoldzielnia) & (socjalna | socjalny)` for PostgreSQL's to_tsquery('simple', ...)."""
+        return " & ".join("(" + " | ".join(term) + ")" for term in self.terms)
+
+
+# --- the database side -----------------------------------------------------------------------------
+
+FTS_TABLE = "entities_entity_fts"
+
+
+_SQLITE_INDEX = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(search_document, content='entities_entity', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON entities_entity BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, search_document) VALUES (new.id, new.search_document); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON entities_entity BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_document) VALUES ('delete', old.id, old.search_document); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_update AFTER UPDATE OF search_document ON entities_entity BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_document) VALUES ('delete', old.id, old.search_document); "
+    f"INSERT INTO {FTS_TABLE}(rowid, search_document) VALUES (new.id, new.search_document); END",
+]
+_POSTGRESQL_INDEX = [
+    "ALTER TABLE entities_entity ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', search_document)) STORED",
+    "CREATE INDEX IF NOT EXISTS entities_entity_search_vector ON entities_entity USING GIN (search_vector)",
+]
+
+
+def install_index(using_connection=None) -> None:
+    """Create the full-text index of entities where it is missing (idempotent).
+
+    Run by migration 0002 and after every migrate: on SQLite a later migration that rebuilds the
+    entity table drops its triggers, and this puts them back and rebuilds the index from the column."""
+    conn = using_connection or connection
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            for statement in _POSTGRESQL_INDEX:
+                cursor.execute(statement)
+            return
+        if conn.vendor != "sqlite":
+            return
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{FTS_TABLE}_%"])
+        complete = cursor.fetchone()[0] == 3
+        for statement in _SQLITE_INDEX:
+            cursor.execute(statement)
+        if not complete:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def _inner(queryset: QuerySet) -> tuple[str, tuple]:
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    return sql, tuple(params)
+
+
+def ranked_ids(queryset: QuerySet, query: Query, *, limit: int, offset: int = 0) -> list[int]:
+    """Primary keys of the rows of `queryset` (already filtered and scoped) that match `query`,
+    best first."""
+    inner, params = _inner(queryset)
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT e.id FROM entities_entity e, to_tsquery('simple', %s) q "
+            f"WHERE e.search_vector @@ q AND e.id IN ({inner}) "
+            "ORDER BY ts_rank(e.search_vector, q) DESC, e.id LIMIT %s OFFSET %s"
+        )
+        arguments = (query.tsquery(), *params, limit, offset)
+    else:
+        sql = (
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({inner}) "
+            "ORDER BY rank, rowid LIMIT %s OFFSET %s"
+        )
+        arguments = (query.fts5(), *params, limit, offset)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, arguments)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def capped_count(queryset: QuerySet, query: Query | None, cap: int = COUNT_CAP) -> int:
+    """How many rows match, counted up to `cap` + 1 (more than `cap` means "over cap")."""
+    if not query:
+        return queryset.order_by()[: cap + 1].count()
+    inner, params = _inner(queryset)
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT count(*) FROM (SELECT 1 FROM entities_entity e "
+            f"WHERE e.search_vector @@ to_tsquery('simple', %s) AND e.id IN ({inner}) LIMIT %s) hits"
+        )
+        arguments = (query.tsquery(), *params, cap + 1)
+    else:
+        sql = (
+            f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            f"AND rowid IN ({inner}) LIMIT %s)"
+        )
+        arguments = (query.fts5(), *params, cap + 1)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, arguments)
+        return cursor.fetchone()[0]
+
+
+def matching(queryset: QuerySet, query: Query) -> QuerySet:
+    """`queryset` narrowed to the rows that match `query`, unranked (for exports and the map)."""
+    if connection.vendor == "postgresql":
+        return queryset.filter(
+            pk__in=RawSQL(
+                "SELECT id FROM entities_entity WHERE search_vector @@ to_tsquery('simple', %s)", (query.tsquery(),)
+            )
+        )
+    return queryset.filter(
+        pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (query.fts5(),))
+    )
+
+
+# --- showing hits ----------------------------------------------------------------------------------
+
+
+def highlight_spans(text: str, query: Query) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is_hit) for the template to mark hits with <mark> (escaped there)."""
+    if not query or not text:
+        return [(text, False)]
+    wanted = query.keys
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for match in _WORD.finditer(text):
+        if wanted.intersection(word_keys(match.group())):
+            if match.start() > position:
+                pieces.append((text[position : match.start()], False))
+            pieces.append((match.group(), True))
+            position = match.end()
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return pieces
+
+
+def entity_document(entity, offer_items: Iterable) -> str:
+    """The document of an entity: its name twice (a hit in the name ranks higher), its description
+    and town, and the names, descriptions and CPV names of its published offer."""
+    texts = [entity.name, entity.name, entity.city, entity.description]
+    for item in offer_items:
+        texts += [item.name, item.description, item.cpv.name if item.cpv_id else ""]
+    return document(*texts)
