@@ -5,6 +5,7 @@ Every filter is a query-string parameter, so every combination has a shareable U
     forma        legal form code (repeatable)
     ps           "1": social enterprises only, "0": without the status
     teryt        a TERYT prefix: 2 digits voivodeship, 4 powiat, 7 gmina (6 accepted)
+    woj pow gmi  the same, as the page's three territory pickers send it
     cpv          a CPV division (2 digits) or group (3 digits) the offer belongs to, or a whole code
     znak         a mark code (e.g. zakup-prospoleczny)
     sort         trafnosc (relevance, with q), nazwa, -nazwa, najnowsze
@@ -48,6 +49,11 @@ class CatalogueFilter(django_filters.FilterSet):
         empty_label=_("any"),
     )
     teryt = django_filters.CharFilter(label=_("Territory (TERYT code)"), method="filter_teryt", max_length=7)
+    # The territory pickers of the page: each narrows by its own code (a powiat outside the chosen
+    # voivodeship gives no rows, as a contradiction should).
+    woj = django_filters.CharFilter(label=_("Voivodeship"), method="filter_teryt", max_length=2)
+    pow = django_filters.CharFilter(label=_("Powiat"), method="filter_teryt", max_length=4)
+    gmi = django_filters.CharFilter(label=_("Gmina"), method="filter_teryt", max_length=7)
     cpv = django_filters.CharFilter(label=_("CPV code of the offer"), method="filter_cpv", max_length=10)
     znak = django_filters.ModelChoiceFilter(
         field_name="marks",
@@ -84,6 +90,8 @@ class CatalogueFilter(django_filters.FilterSet):
 
     def filter_teryt(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
+        if not value:
+            return queryset
         if not TERYT_FILTER.match(value) and not re.fullmatch(r"\d{6}", value):
             return queryset.none()
         return queryset.filter(prefix_q([value]))

@@ -157,6 +157,8 @@ class Entity(ScopedModel):
         indexes = [
             models.Index(fields=["legal_form", "teryt"], name="entity_form_teryt"),
             models.Index(fields=["ps_granted_on"], name="entity_ps_granted"),
+            models.Index(fields=["name", "id"], name="entity_name"),
+            models.Index(fields=["teryt", "name"], name="entity_teryt_name"),
         ]
 
     def __str__(self) -> str:

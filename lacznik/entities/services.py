@@ -7,7 +7,7 @@ from django.db import transaction
 
 from lacznik.accounts.models import User
 
-from .models import Entity, OfferItem
+from .models import AnnualReport, Entity, OfferItem
 from .search import entity_document
 
 
@@ -58,6 +58,13 @@ def save_offer_item(*, item: OfferItem, by: User | None, reason: str = "") -> Of
 def set_offer_item_published(*, item: OfferItem, published: bool, by: User | None) -> OfferItem:
     item.is_published = published
     return save_offer_item(item=item, by=by, reason="entities.offer.published" if published else "entities.offer.unpublished")
+
+
+@transaction.atomic
+def record_annual_report(*, report: AnnualReport, by: User | None) -> AnnualReport:
+    report._history_user = by
+    report.save()
+    return report
 
 
 def entity_counts(queryset: Any, field: str) -> dict[str, int]:

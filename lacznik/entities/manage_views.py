@@ -1,0 +1,244 @@
+"""Keeping entities: coordinators and OWES advisors in their territory, PES representatives for their
+own entity. Thin views: the access rule is in access.py, the writes in services.py."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import services
+from .access import editable_entities, keeper_prefixes, may_edit, may_grant_status
+from .forms import (
+    AnnualReportForm,
+    EntityForm,
+    EntityProfileForm,
+    OfferItemForm,
+    SocialEnterpriseStatusForm,
+)
+from .models import Entity, OfferItem
+
+PAGE_SIZE = 25
+
+
+def _editable_or_404(request: HttpRequest, pk: int) -> Entity:
+    """One 404 for "missing" and "not yours" (as get_in_scope_or_404 does for territory)."""
+    return get_object_or_404(editable_entities(request.user).select_related("gmina__parent__parent"), pk=pk)
+
+
+def _may_keep(user) -> bool:
+    return bool(keeper_prefixes(user)) or user.has_perm("entities.change_own_entity")
+
+
+def _require(allowed: bool) -> None:
+    # The role is checked before the object is looked up: a wrong role gets 403 whatever the object.
+    if not allowed:
+        raise PermissionDenied
+
+
+def _may_keep_status(user) -> bool:
+    return bool(keeper_prefixes(user)) and user.has_perm("entities.grant_ps_status")
+
+
+def report_year(today: date | None = None) -> int:
+    """The last year whose annual report is due (31 March of the next year, UoES art. 10)."""
+    today = today or date.today()
+    return today.year - 1 if (today.month, today.day) > (3, 31) else today.year - 2
+
+
+@login_required
+def manage_list(request: HttpRequest) -> HttpResponse:
+    _require(_may_keep(request.user))
+    entities = editable_entities(request.user).select_related("gmina__parent")
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        entities = entities.filter(name__icontains=query) | entities.filter(nip=query) | entities.filter(krs=query)
+    page = Paginator(entities.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "entities/manage_list.html",
+        {
+            "page": page,
+            "query": query,
+            "may_add": bool(keeper_prefixes(request.user)),
+            "may_import": request.user.has_perm("entities.import_entities"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    prefixes = keeper_prefixes(request.user)
+    _require(bool(prefixes))
+    form = EntityForm(request.POST or None, prefixes=prefixes)
+    if request.method == "POST" and form.is_valid():
+        entity = services.save_entity(entity=form.save(commit=False), by=request.user, reason="entities.entity.created")
+        messages.success(request, _("The entity was added."))
+        return redirect("entities:manage_detail", pk=entity.pk)
+    return render(request, "entities/entity_form.html", {"form": form, "entity": None})
+
+
+@login_required
+def manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(_may_keep(request.user))
+    entity = _editable_or_404(request, pk)
+    offer = OfferItem.objects.unscoped(reason="the offer of an entity the user may edit").filter(entity=entity)
+    return render(
+        request,
+        "entities/manage_detail.html",
+        {
+            "entity": entity,
+            "offer": offer.select_related("cpv").order_by("name"),
+            "reports": entity.annual_reports.all(),
+            "may_grant_status": may_grant_status(request.user, entity),
+            "is_keeper": bool(keeper_prefixes(request.user)) and may_grant_status(request.user, entity),
+            "history": entity.history.select_related("history_user").order_by("-history_date")[:10],
+        },
+    )
+
+
+def _conflict(form, entity: Entity) -> bool:
+    """True (and an error on the form) when someone saved the entity after the form was opened."""
+    seen = form.cleaned_data.get("seen_version") or ""
+    current = entity.updated_at.isoformat()
+    if seen and seen != current:
+        last = entity.history.select_related("history_user").order_by("-history_date").first()
+        who = str(last.history_user) if last and last.history_user else _("someone")
+        form.add_error(
+            None,
+            _("%(who)s changed this entity at %(when)s, after you opened the form. Open it again to see their changes.")
+            % {"who": who, "when": entity.updated_at.strftime("%Y-%m-%d %H:%M")},
+        )
+        return True
+    return False
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(_may_keep(request.user))
+    entity = _editable_or_404(request, pk)
+    prefixes = keeper_prefixes(request.user)
+    is_keeper = any(entity.teryt.startswith(prefix) for prefix in prefixes)
+    data = request.POST or None
+    form = EntityForm(data, instance=entity, prefixes=prefixes) if is_keeper else EntityProfileForm(data, instance=entity)
+    if request.method == "POST" and form.is_valid():
+        fresh = Entity.objects.in_scope([entity.teryt]).get(pk=entity.pk)
+        if not _conflict(form, fresh):
+            services.save_entity(entity=form.save(commit=False), by=request.user, reason="entities.entity.changed")
+            messages.success(request, _("The changes were saved."))
+            return redirect("entities:manage_detail", pk=entity.pk)
+    return render(request, "entities/entity_form.html", {"form": form, "entity": entity})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ps_status(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(_may_keep_status(request.user))
+    entity = _editable_or_404(request, pk)
+    if not may_grant_status(request.user, entity):
+        raise Http404
+    form = SocialEnterpriseStatusForm(request.POST or None, instance=entity)
+    if request.method == "POST" and form.is_valid():
+        fresh = Entity.objects.in_scope([entity.teryt]).get(pk=entity.pk)
+        if not _conflict(form, fresh):
+            services.save_entity(entity=form.save(commit=False), by=request.user, reason="entities.entity.ps_status")
+            messages.success(request, _("The social enterprise status was saved."))
+            return redirect("entities:manage_detail", pk=entity.pk)
+    return render(request, "entities/ps_status_form.html", {"form": form, "entity": entity})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annual_report(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(_may_keep_status(request.user))
+    entity = _editable_or_404(request, pk)
+    if not may_grant_status(request.user, entity):
+        raise Http404
+    form = AnnualReportForm(request.POST or None, entity=entity, initial={"year": report_year()})
+    if request.method == "POST" and form.is_valid():
+        services.record_annual_report(report=form.save(commit=False), by=request.user)
+        messages.success(request, _("The annual report was recorded."))
+        return redirect("entities:manage_detail", pk=entity.pk)
+    return render(request, "entities/annual_report_form.html", {"form": form, "entity": entity})
+
+
+@login_required
+def missing_reports(request: HttpRequest) -> HttpResponse:
+    """Social enterprises of the territory whose annual report is missing (due by 31 March)."""
+    _require(_may_keep_status(request.user))
+    prefixes = keeper_prefixes(request.user)
+    try:
+        year = int(request.GET.get("rok", ""))
+    except ValueError:
+        year = report_year()
+    year = min(max(year, 2022), date.today().year - 1)
+    entities = (
+        Entity.objects.in_scope(prefixes).missing_annual_report(year).select_related("gmina__parent").order_by("teryt", "name")
+    )
+    page = Paginator(entities, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "entities/missing_reports.html",
+        {
+            "page": page,
+            "year": year,
+            "due": date(year + 1, 3, 31),
+            "overdue": date.today() > date(year + 1, 3, 31),
+            "years": list(range(date.today().year - 1, 2021, -1)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(_may_keep(request.user))
+    entity = _editable_or_404(request, pk)
+    form = OfferItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        item = form.save(commit=False)
+        item.entity = entity
+        services.save_offer_item(item=item, by=request.user, reason="entities.offer.created")
+        messages.success(request, _("The offer item was added."))
+        return redirect("entities:manage_detail", pk=entity.pk)
+    return render(request, "entities/offer_form.html", {"form": form, "entity": entity, "item": None})
+
+
+def _offer_item_or_404(request: HttpRequest, pk: int) -> OfferItem:
+    item = get_object_or_404(
+        OfferItem.objects.unscoped(reason="narrowed to editable entities below").select_related("entity", "cpv"), pk=pk
+    )
+    if not may_edit(request.user, item.entity):
+        raise Http404
+    return item
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(_may_keep(request.user))
+    item = _offer_item_or_404(request, pk)
+    form = OfferItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        services.save_offer_item(item=form.save(commit=False), by=request.user, reason="entities.offer.changed")
+        messages.success(request, _("The offer item was saved."))
+        return redirect("entities:manage_detail", pk=item.entity_id)
+    return render(request, "entities/offer_form.html", {"form": form, "entity": item.entity, "item": item})
+
+
+@login_required
+@require_POST
+def offer_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(_may_keep(request.user))
+    item = _offer_item_or_404(request, pk)
+    publish = request.POST.get("publish") == "1"
+    services.set_offer_item_published(item=item, published=publish, by=request.user)
+    messages.success(request, _("The item is published.") if publish else _("The item is hidden from the catalogue."))
+    return redirect("entities:manage_detail", pk=item.entity_id)
