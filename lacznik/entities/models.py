@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from lacznik.core.scope import ScopedModel, ScopedQuerySet
+from lacznik.core.scope import ScopedModel, ScopedQuerySet, system_scope
 
 from .validators import validate_krs, validate_nip, validate_regon
 
@@ -130,7 +130,7 @@ class Entity(ScopedModel):
     search_document = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_document", "updated_at"], m2m_fields=[marks])
+    history = HistoricalRecords(excluded_fields=["search_document", "updated_at"])
 
     objects = EntityQuerySet.as_manager()
 
@@ -170,7 +170,9 @@ class Entity(ScopedModel):
     def save(self, *args, **kwargs) -> None:
         if self.gmina_id is not None:
             self.teryt = self.gmina.code
-        super().save(*args, **kwargs)
+        # django-simple-history reads the saved row back to record the marks; the caller has it already.
+        with system_scope("history of an entity being saved"):
+            super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors = {}

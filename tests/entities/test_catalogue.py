@@ -1,0 +1,114 @@
+"""The public catalogue's pages and the national statistics (issue #5 points 1, 2 and 7)."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from lacznik.entities.models import Mark
+from lacznik.entities.views import PAGE_SIZE
+from tests.helpers import login_verified
+
+from .factories import EntityFactory, OfferItemFactory, cpv
+
+
+def test_search_page_shows_ranked_highlighted_hits(client, db):
+    entity = EntityFactory(name="Spółdzielnia Socjalna Smaczna", description="Usługi cateringowe dla szkół.")
+    EntityFactory(name="Fundacja Zielona", legal_form="fundacja", description="Ogrody.")
+    response = client.get(reverse("entities:catalogue"), {"q": "usługami cateringowymi"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert entity.name in html and "Fundacja Zielona" not in html
+    assert "<mark>Usługi</mark> <mark>cateringowe</mark>" in html
+    assert "1 podmiot" in html
+
+
+def test_filters_make_a_shareable_url(client, db):
+    mine = EntityFactory(name="Stowarzyszenie Mazowieckie", legal_form="stowarzyszenie", code="1465011")
+    EntityFactory(name="Stowarzyszenie Warmińskie", legal_form="stowarzyszenie", code="2862011")
+    EntityFactory(name="Fundacja Mazowiecka", legal_form="fundacja", code="1465011")
+    response = client.get(reverse("entities:catalogue") + "?forma=stowarzyszenie&woj=14")
+    html = response.content.decode()
+    assert mine.name in html
+    assert "Stowarzyszenie Warmińskie" not in html and "Fundacja Mazowiecka" not in html
+    # The pickers offer the powiats of the chosen voivodeship.
+    assert 'name="pow"' in html
+
+
+def test_social_enterprise_filter(client, db):
+    enterprise = EntityFactory(name="Przedsiębiorstwo Przykładowe", ps_granted_on=date(2024, 2, 1), ps_decision_number="1/2024")
+    EntityFactory(name="Bez Statusu Przykładowe")
+    html = client.get(reverse("entities:catalogue"), {"ps": "1"}).content.decode()
+    assert enterprise.name in html and "Bez Statusu" not in html
+    html = client.get(reverse("entities:catalogue"), {"ps": "0"}).content.decode()
+    assert enterprise.name not in html and "Bez Statusu" in html
+
+
+def test_cpv_and_mark_filters(client, db):
+    caterer = EntityFactory(name="Kuchnia Przykładowa")
+    OfferItemFactory(entity=caterer, cpv=cpv("55520000-1"))
+    gardener = EntityFactory(name="Ogrody Przykładowe")
+    OfferItemFactory(entity=gardener, cpv=cpv("77310000-6", "Usługi sadzenia roślin oraz utrzymania terenów zielonych"))
+    gardener.marks.add(Mark.objects.get(code="zakup-prospoleczny"))
+    for params, expected in [({"cpv": "55"}, caterer), ({"cpv": "773"}, gardener), ({"znak": "zakup-prospoleczny"}, gardener)]:
+        html = client.get(reverse("entities:catalogue"), params).content.decode()
+        other = gardener if expected is caterer else caterer
+        assert expected.name in html and other.name not in html, params
+
+
+def test_unpublished_entities_are_not_in_the_catalogue(client, db):
+    hidden = EntityFactory(name="Ukryta Przykładowa", is_published=False)
+    assert hidden.name not in client.get(reverse("entities:catalogue")).content.decode()
+    assert client.get(reverse("entities:detail", args=[hidden.pk])).status_code == 404
+
+
+def test_pages_of_results(client, db):
+    for number in range(PAGE_SIZE + 3):
+        EntityFactory(name=f"Podmiot {number:03d}")
+    first = client.get(reverse("entities:catalogue"), {"sort": "nazwa"}).content.decode()
+    second = client.get(reverse("entities:catalogue"), {"sort": "nazwa", "page": 2}).content.decode()
+    assert "Podmiot 000" in first and "Podmiot 022" not in first
+    assert "Podmiot 022" in second and "Podmiot 000" not in second
+    assert "page=2" in first
+
+
+def test_htmx_gets_the_results_alone(client, db):
+    EntityFactory(name="Podmiot Przykładowy")
+    response = client.get(reverse("entities:catalogue"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="wyniki")
+    html = response.content.decode()
+    assert "Podmiot Przykładowy" in html and "<html" not in html
+
+
+def test_entity_page_shows_the_profile_and_the_offer(client, db):
+    entity = EntityFactory(
+        name="Spółdzielnia Socjalna Przykładowa",
+        nip="8567346215",
+        krs="0000123456",
+        email="biuro@przykladowa.example",
+        ps_granted_on=date(2024, 5, 6),
+        ps_decision_number="WPS-II.1.2024",
+    )
+    OfferItemFactory(entity=entity, name="Obiady dla szkół")
+    OfferItemFactory(entity=entity, name="Ukryta pozycja", is_published=False)
+    html = client.get(entity.get_absolute_url()).content.decode()
+    for text in ["8567346215", "0000123456", "WPS-II.1.2024", "Obiady dla szkół", "55520000-1", "biuro@przykladowa.example"]:
+        assert text in html
+    assert "Ukryta pozycja" not in html
+
+
+def test_statistics_count_every_region(client, national_coordinator, db):
+    EntityFactory(code="1465011")
+    EntityFactory(code="1465011", ps_granted_on=date(2024, 1, 2), ps_decision_number="1")
+    EntityFactory(code="2862011", legal_form="fundacja")
+    login_verified(client, national_coordinator)
+    response = client.get(reverse("entities:statistics"))
+    rows = {row["region"]: row for row in response.context["regions"]}
+    assert rows["14"]["total"] == 2 and rows["14"]["enterprises"] == 1
+    assert rows["28"]["total"] == 1
+    assert response.context["totals"] == {"total": 3, "published": 3, "enterprises": 1}
+
+
+@pytest.mark.parametrize("persona", ["mazowsze_coordinator", "advocate_146501"])
+def test_statistics_are_for_national_roles(client, persona, request):
+    login_verified(client, request.getfixturevalue(persona))
+    assert client.get(reverse("entities:statistics")).status_code == 403

@@ -1,0 +1,115 @@
+"""Search that behaves like Polish, the same on SQLite and PostgreSQL (issue #5 point 1; IN-01)."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lacznik.entities.filters import catalogue, public_entities
+from lacznik.entities.search import Query, capped_count, document, ranked_ids
+
+from .factories import EntityFactory, OfferItemFactory
+
+
+def found(text: str, **filters) -> list[str]:
+    result = catalogue({"q": text, **filters}, public_entities())
+    ids = ranked_ids(result.queryset, result.query, limit=50)
+    names = dict(public_entities().filter(pk__in=ids).values_list("pk", "name"))
+    return [names[pk] for pk in ids]
+
+
+@pytest.fixture
+def cooperative(db):
+    entity = EntityFactory(
+        name="Spółdzielnia Socjalna „Smaczna Łódka”",
+        city="Łódź",
+        description="Przygotowujemy posiłki i świadczymy usługi cateringowe dla szkół i urzędów.",
+    )
+    OfferItemFactory(entity=entity, name="Obiady dla przedszkoli")
+    return entity
+
+
+@pytest.fixture
+def foundation(db):
+    return EntityFactory(
+        name="Fundacja Zielony Ogród", legal_form="fundacja", description="Pielęgnacja terenów zieleni."
+    )
+
+
+def test_letters_without_diacritics_find_the_polish_word(cooperative, foundation):
+    assert found("spoldzielnia") == [cooperative.name]
+    assert found("lodz") == [cooperative.name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["spółdzielni socjalnych", "spółdzielniami", "usługami cateringowymi", "usługa cateringowa", "Łodzi", "posiłek"],
+)
+def test_other_grammatical_forms_find_the_record(cooperative, foundation, text):
+    assert found(text) == [cooperative.name]
+
+
+def test_every_word_must_match(cooperative, foundation):
+    assert found("spółdzielnia zieleni") == []
+    assert found("terenów zieleni") == [foundation.name]
+
+
+def test_the_offer_is_searched_too(cooperative):
+    assert found("obiad przedszkole") == [cooperative.name]
+
+
+def test_unpublished_offer_is_not_searched(cooperative):
+    item = cooperative.offer_items.unscoped(reason="the test's own entity").get()
+    from lacznik.entities.services import set_offer_item_published
+
+    set_offer_item_published(item=item, published=False, by=None)
+    assert found("przedszkole") == []
+
+
+def test_a_hit_in_the_name_ranks_first(db):
+    named = EntityFactory(name="Catering Przykładowy", description="Usługi.")
+    described = EntityFactory(name="Spółdzielnia Przykładowa", description="Robimy też catering na zamówienie.")
+    assert found("catering") == [named.name, described.name]
+
+
+def test_filters_narrow_a_search(cooperative, db):
+    other = EntityFactory(name="Spółdzielnia Socjalna Warmińska", code="2862011")
+    assert set(found("spółdzielnia")) == {cooperative.name, other.name}
+    assert found("spółdzielnia", teryt="28") == [other.name]
+    assert found("spółdzielnia", woj="14") == [cooperative.name]
+
+
+def test_the_count_is_capped(db):
+    for number in range(6):
+        EntityFactory(name=f"Spółdzielnia {number}")
+    result = catalogue({"q": "spółdzielnia"}, public_entities())
+    assert capped_count(result.queryset, result.query, cap=10) == 6
+    assert capped_count(result.queryset, result.query, cap=4) == 5  # "over 4"
+
+
+def test_a_query_is_made_of_letters_and_digits_only():
+    query = Query.parse('"NEAR(a b)" OR x* ^y -z :col & | !')
+    assert all(key.isalnum() for term in query.terms for key in term)
+    assert 'NEAR' not in query.fts5()
+
+
+def test_the_document_keeps_the_form_and_the_lemmas():
+    keys = document("Spółdzielni").split()
+    assert "spoldzielni" in keys and "spoldzielnia" in keys
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(min_size=0, max_size=300))
+def test_any_text_searches_without_error(django_db_blocker, text):
+    # IN-01: whatever a visitor types (FTS5 or tsquery syntax, NUL, 10k characters) gives a page, never a 500.
+    with django_db_blocker.unblock():
+        result = catalogue({"q": text}, public_entities())
+        if result.query:
+            ranked_ids(result.queryset, result.query, limit=5)
+            capped_count(result.queryset, result.query)
+
+
+def test_a_long_query_is_cut(db):
+    query = Query.parse("słowo " * 5000)
+    assert len(query.terms) == 1
+    query = Query.parse(" ".join(f"słowo{n}" for n in range(50)))
+    assert len(query.terms) == 8
