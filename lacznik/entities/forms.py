@@ -58,14 +58,13 @@ class EntityForm(EntityProfileForm):
     """The whole entity, as a regional coordinator or an OWES advisor adds or edits it in the own territory."""
 
     gmina = GminaChoiceField(queryset=Unit.objects.none(), label=_("gmina"))
+    # Longer than the stored digits: people type "856-734-62-15" or "PL8567346215"; clean_* compacts.
+    nip = forms.CharField(label=_("NIP"), max_length=20, required=False, help_text=_("10 digits; dashes and the PL prefix are removed."))
+    regon = forms.CharField(label=_("REGON"), max_length=20, required=False, help_text=_("9 or 14 digits."))
+    krs = forms.CharField(label=_("KRS number"), max_length=20, required=False, help_text=_("10 digits with leading zeros."))
 
     class Meta(EntityProfileForm.Meta):
         fields = IDENTITY_FIELDS + PROFILE_FIELDS + ["is_published"]
-        help_texts = {
-            "nip": _("10 digits; dashes and the PL prefix are removed."),
-            "regon": _("9 or 14 digits."),
-            "krs": _("10 digits with leading zeros."),
-        }
 
     def __init__(self, *args, prefixes: frozenset[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +74,15 @@ class EntityForm(EntityProfileForm):
 
     def _clean_identifier(self, field: str, compact) -> str:
         # Compact before the model's validators check the digits.
-        return compact(self.cleaned_data.get(field, ""))
+        value = compact(self.cleaned_data.get(field, ""))
+        if value:
+            taken = Entity.objects.unscoped(reason="identifiers are unique in the whole registry").filter(**{field: value})
+            if taken.exclude(pk=self.instance.pk).exists():
+                raise forms.ValidationError(
+                    _("An entity with this %(identifier)s is already in the registry.")
+                    % {"identifier": self.fields[field].label}
+                )
+        return value
 
     def clean_nip(self) -> str:
         return self._clean_identifier("nip", compact_nip)

@@ -1,0 +1,204 @@
+"""Keeping entities in a territory, and the own entity (issue #5 points 4 and 5; RC-03, AC-06)."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from lacznik.entities.models import Entity, OfferItem
+from lacznik.entities.manage_views import report_year
+from tests.helpers import login_verified
+
+from .factories import EntityFactory, OfferItemFactory, cpv
+
+NEW_ENTITY = {
+    "name": "Spółdzielnia Socjalna Nowa Przykładowa",
+    "legal_form": "spoldzielnia-socjalna",
+    "nip": "856-734-62-15",
+    "regon": "",
+    "krs": "",
+    "city": "Warszawa",
+    "is_published": "on",
+}
+
+
+def entities():
+    return Entity.objects.unscoped(reason="the test's oracle")
+
+
+@pytest.fixture
+def gminas(terc):
+    from lacznik.territory.models import Unit
+
+    return {code: Unit.objects.get(code=code) for code in ("1465011", "2862011", "1461011")}
+
+
+def test_coordinator_adds_an_entity_in_the_own_voivodeship(client, mazowsze_coordinator, gminas):
+    login_verified(client, mazowsze_coordinator)
+    response = client.post(reverse("entities:create"), {**NEW_ENTITY, "gmina": gminas["1465011"].pk})
+    entity = entities().get()
+    assert response.status_code == 302
+    assert entity.nip == "8567346215" and entity.teryt == "1465011"
+    assert entity.history.get().history_user == mazowsze_coordinator
+    # The new entity is found at once.
+    assert "Nowa Przykładowa" in client.get(reverse("entities:catalogue"), {"q": "spoldzielnia"}).content.decode()
+
+
+def test_a_gmina_outside_the_scope_cannot_be_chosen(client, mazowsze_coordinator, gminas):
+    login_verified(client, mazowsze_coordinator)
+    response = client.post(reverse("entities:create"), {**NEW_ENTITY, "gmina": gminas["2862011"].pk})
+    assert response.status_code == 200
+    assert "gmina" in response.context["form"].errors
+    assert not entities().exists()
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("nip", "8567346216"), ("regon", "192598185"), ("krs", "12345"), ("legal_form", "partia-polityczna")],
+)
+def test_bad_identifiers_and_forms_are_refused(client, mazowsze_coordinator, gminas, field, value):
+    login_verified(client, mazowsze_coordinator)
+    response = client.post(reverse("entities:create"), {**NEW_ENTITY, "gmina": gminas["1465011"].pk, field: value})
+    assert field in response.context["form"].errors
+    assert not entities().exists()
+
+
+def test_an_identifier_is_required(client, mazowsze_coordinator, gminas):
+    login_verified(client, mazowsze_coordinator)
+    response = client.post(reverse("entities:create"), {**NEW_ENTITY, "gmina": gminas["1465011"].pk, "nip": ""})
+    assert response.context["form"].non_field_errors()
+    assert not entities().exists()
+
+
+def test_a_duplicate_nip_is_refused(client, mazowsze_coordinator, gminas):
+    EntityFactory(nip="8567346215")
+    login_verified(client, mazowsze_coordinator)
+    response = client.post(reverse("entities:create"), {**NEW_ENTITY, "gmina": gminas["1465011"].pk})
+    assert "nip" in response.context["form"].errors
+    assert entities().count() == 1
+
+
+def test_owes_advisor_edits_entities_of_the_served_powiats_only(client, owes_advisor, db):
+    served = EntityFactory(code="1461011", name="Podmiot Powiatu Obsługiwanego")
+    elsewhere = EntityFactory(code="1465011", name="Podmiot Gdzie Indziej")
+    login_verified(client, owes_advisor)
+    listing = client.get(reverse("entities:manage_list")).content.decode()
+    assert served.name in listing and elsewhere.name not in listing
+    assert client.get(reverse("entities:edit", args=[elsewhere.pk])).status_code == 404
+    assert client.get(reverse("entities:edit", args=[served.pk])).status_code == 200
+
+
+def test_representative_edits_the_own_profile_only(client, representative, db):
+    own = EntityFactory(code="1465011", name="Własna Spółdzielnia")
+    own.representatives.add(representative)
+    other = EntityFactory(code="1465011", name="Cudza Spółdzielnia")
+    login_verified(client, representative)
+    assert client.get(reverse("entities:edit", args=[other.pk])).status_code == 404
+    form = client.get(reverse("entities:edit", args=[own.pk])).context["form"]
+    # Mass assignment (AC-06): the representative's form has no identity or status fields, and posting
+    # them changes nothing.
+    assert "legal_form" not in form.fields and "ps_granted_on" not in form.fields
+    response = client.post(
+        reverse("entities:edit", args=[own.pk]),
+        {
+            "description": "Nowy opis naszej działalności.",
+            "seen_version": form.initial["seen_version"],
+            "legal_form": "fundacja",
+            "ps_granted_on": "2024-01-01",
+            "name": "Przejęta",
+        },
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.description == "Nowy opis naszej działalności."
+    assert own.legal_form == "spoldzielnia-socjalna" and own.ps_granted_on is None and own.name == "Własna Spółdzielnia"
+    assert client.get(reverse("entities:ps_status", args=[own.pk])).status_code == 403
+
+
+def test_two_editors_do_not_overwrite_each_other(client, mazowsze_coordinator, representative, db):
+    entity = EntityFactory(code="1465011")
+    entity.representatives.add(representative)
+    login_verified(client, representative)
+    seen = client.get(reverse("entities:edit", args=[entity.pk])).context["form"].initial["seen_version"]
+    # Meanwhile the coordinator saves a change.
+    from lacznik.entities.services import save_entity
+
+    entity.description = "Zmiana koordynatora."
+    save_entity(entity=entity, by=mazowsze_coordinator)
+    response = client.post(
+        reverse("entities:edit", args=[entity.pk]), {"description": "Zmiana przedstawiciela.", "seen_version": seen}
+    )
+    assert response.status_code == 200
+    assert str(mazowsze_coordinator) in response.content.decode()
+    entity.refresh_from_db()
+    assert entity.description == "Zmiana koordynatora."
+
+
+def test_the_status_needs_a_decision_and_an_eligible_form(client, mazowsze_coordinator, db):
+    cis = EntityFactory(legal_form="cis")
+    cooperative = EntityFactory()
+    login_verified(client, mazowsze_coordinator)
+    url = reverse("entities:ps_status", args=[cis.pk])
+    response = client.post(url, {"ps_granted_on": "2024-03-01", "ps_decision_number": "WPS.1.2024"})
+    assert "ps_granted_on" in response.context["form"].errors
+    url = reverse("entities:ps_status", args=[cooperative.pk])
+    response = client.post(url, {"ps_granted_on": "2024-03-01", "ps_decision_number": ""})
+    assert "ps_decision_number" in response.context["form"].errors
+    response = client.post(url, {"ps_granted_on": "2024-03-01", "ps_decision_number": "WPS.1.2024", "ps_lost_on": "2023-01-01"})
+    assert "ps_lost_on" in response.context["form"].errors
+    response = client.post(url, {"ps_granted_on": "2024-03-01", "ps_decision_number": "WPS.1.2024"})
+    assert response.status_code == 302
+    cooperative.refresh_from_db()
+    assert cooperative.is_social_enterprise and cooperative.ps_decision_number == "WPS.1.2024"
+    assert cooperative.history.first().history_change_reason == "entities.entity.ps_status"
+
+
+def test_missing_annual_reports_are_listed_until_recorded(client, mazowsze_coordinator, db):
+    year = report_year()
+    owing = EntityFactory(name="Zalega Przykładowa", ps_granted_on=date(year - 1, 1, 1), ps_decision_number="1")
+    EntityFactory(name="Bez Statusu Przykładowa")
+    EntityFactory(name="Warmińska Zalega", code="2862011", ps_granted_on=date(year - 1, 1, 1), ps_decision_number="2")
+    login_verified(client, mazowsze_coordinator)
+    html = client.get(reverse("entities:missing_reports")).content.decode()
+    assert owing.name in html and "Bez Statusu" not in html and "Warmińska Zalega" not in html
+    response = client.post(
+        reverse("entities:annual_report", args=[owing.pk]), {"year": year, "filed_on": date(year + 1, 3, 20).isoformat()}
+    )
+    assert response.status_code == 302
+    assert owing.name not in client.get(reverse("entities:missing_reports")).content.decode()
+
+
+def test_representative_adds_publishes_and_hides_offer(client, representative, cpv_register):
+    entity = EntityFactory(code="1465011")
+    entity.representatives.add(representative)
+    login_verified(client, representative)
+    response = client.post(
+        reverse("entities:offer_create", args=[entity.pk]),
+        {"name": "Catering na konferencje", "cpv": "55520000", "description": "Dla 200 osób.", "is_published": "on"},
+    )
+    assert response.status_code == 302
+    item = OfferItem.objects.unscoped(reason="the test's oracle").get()
+    assert item.cpv_id == "55520000-1"
+    assert "Catering na konferencje" in client.get(entity.get_absolute_url()).content.decode()
+    client.post(reverse("entities:offer_publish", args=[item.pk]), {"publish": "0"})
+    assert "Catering na konferencje" not in client.get(entity.get_absolute_url()).content.decode()
+    assert item.history.count() == 2
+
+
+def test_an_unknown_cpv_code_is_refused(client, representative, cpv_register):
+    entity = EntityFactory(code="1465011")
+    entity.representatives.add(representative)
+    login_verified(client, representative)
+    response = client.post(
+        reverse("entities:offer_create", args=[entity.pk]), {"name": "Coś", "cpv": "99999999-9", "is_published": "on"}
+    )
+    assert "cpv" in response.context["form"].errors
+    assert not OfferItem.objects.unscoped(reason="the test's oracle").exists()
+
+
+def test_warmia_coordinator_cannot_touch_mazowsze_offer(client, warmia_coordinator, db):
+    item = OfferItemFactory(entity=EntityFactory(code="1465011"))
+    login_verified(client, warmia_coordinator)
+    assert client.post(reverse("entities:offer_publish", args=[item.pk]), {"publish": "0"}).status_code == 404
+    item.refresh_from_db()
+    assert item.is_published
