@@ -20,9 +20,17 @@ def _has_perm(permission: str) -> Callable[[HttpRequest], bool]:
     return lambda request: request.user.has_perm(permission)
 
 
+def _any_perm(*permissions: str) -> Callable[[HttpRequest], bool]:
+    return lambda request: any(request.user.has_perm(permission) for permission in permissions)
+
+
 MENU = [
     MenuItem(_("Home"), "core:home"),
+    MenuItem(_("Catalogue of entities"), "entities:catalogue"),
+    MenuItem(_("Entities I keep"), "entities:manage_list", _any_perm("entities.change_any_entity", "entities.change_own_entity")),
+    MenuItem(_("Catalogue statistics"), "entities:statistics", _has_perm("entities.view_national_statistics")),
     MenuItem(_("Territory"), "territory:index"),
+    MenuItem(_("CPV dictionary"), "cpv:index"),
     MenuItem(_("Users and roles"), "accounts:user_list", _has_perm("accounts.manage_roles")),
     MenuItem(_("History of changes"), "core:history", _has_perm("accounts.view_change_history")),
 ]
@@ -31,9 +39,12 @@ MENU = [
 def main_menu(request: HttpRequest) -> list[dict]:
     items = []
     for item in MENU:
-        if not item.visible(request):
-            continue
-        url = reverse(item.url_name)
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
+        if item.visible(request):
+            items.append({"label": item.label, "url": reverse(item.url_name), "active": False})
+    # The longest menu address the path lies under is the current one (/katalog/statystyki/ is not
+    # also /katalog/).
+    under = [entry for entry in items if entry["url"] != "/" and request.path.startswith(entry["url"])]
+    under += [entry for entry in items if entry["url"] == "/" == request.path]
+    if under:
+        max(under, key=lambda entry: len(entry["url"]))["active"] = True
     return items

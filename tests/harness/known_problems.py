@@ -23,26 +23,6 @@ class KnownProblem:
         )
 
 
-ADMIN_STAFF = ("administrator",)
-
-KNOWN_PROBLEMS = [
-    KnownProblem(
-        path=r"/admin/.+/history/",
-        contains=(
-            "CSP violation: style-src-attr blocked inline",
-            "console error: Applying inline style violates",
-        ),
-        personas=ADMIN_STAFF,
-        source="django-simple-history 3.13, simple_history/object_history_list.html line 69: "
-        '<p class="paginator" style="border-top: 0"> (an inline style attribute under style-src \'self\')',
-        fix="override simple_history/object_history_list.html without the style attribute (a class instead)",
-    ),
-    KnownProblem(
-        path=r"/admin/.*",
-        contains=("axe link-in-text-block (serious)",),
-        personas=ADMIN_STAFF,
-        source="Django admin's base.css: div.breadcrumbs a is told apart from the breadcrumb text by colour "
-        "alone (no underline, contrast between the two under 3:1); WCAG 1.4.1",
-        fix="override admin/base_site.html with {% block extrastyle %} underlining div.breadcrumbs a",
-    ),
-]
+# Both problems found in the admin (django-simple-history's inline style, the admin's breadcrumb links)
+# are mended by our own templates (core/templates/simple_history/, core/static/core/admin.css).
+KNOWN_PROBLEMS: list[KnownProblem] = []
