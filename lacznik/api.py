@@ -3,6 +3,8 @@
 from ninja import NinjaAPI
 
 from lacznik.core.api_docs import AccessibleDocs
+from lacznik.cpv.api import router as cpv_router
+from lacznik.entities.api import router as entities_router
 from lacznik.territory.api import router as territory_router
 
 api = NinjaAPI(
@@ -15,3 +17,5 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/territory/", territory_router, tags=["territory"])
+api.add_router("/cpv/", cpv_router, tags=["cpv"])
+api.add_router("/entities/", entities_router, tags=["entities"])
