@@ -38,6 +38,7 @@ run: install ## Start the platform on SQLite with the TERC register and demo dat
 	@$(DEV_ENV) $(MANAGE) migrate --no-input
 	@$(DEV_ENV) $(MANAGE) createcachetable
 	@$(DEV_ENV) $(MANAGE) import_terc
+	@$(DEV_ENV) $(MANAGE) import_cpv
 	@$(DEV_ENV) $(MANAGE) seed_demo
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("lacznik.core.urls")),
     path("konto/", include("lacznik.accounts.urls")),
     path("teryt/", include("lacznik.territory.urls")),
+    path("cpv/", include("lacznik.cpv.urls")),
     path("", include("lacznik.entities.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

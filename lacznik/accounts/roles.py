@@ -28,6 +28,7 @@ STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.NATIONAL_COORDINATOR, Role.REG
 PERMISSION_MODULES = [
     "lacznik.accounts.permissions",
     "lacznik.territory.permissions",
+    "lacznik.cpv.permissions",
     "lacznik.core.permissions",
     "lacznik.entities.permissions",
 ]

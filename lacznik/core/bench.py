@@ -6,6 +6,8 @@ the same run on the same database:
 
     STATIC_FILE   a page: the same request, through the same stack, for a static file;
     CAPTURED_SQL  a query or search: the SQL the operation sent, replayed bare through a cursor;
+    FULL_TEXT_SQL a full-text search: only the full-text statements the operation sent (FTS5's MATCH,
+                  PostgreSQL's @@), replayed bare: what the page or API call adds to the search itself;
     BULK_LOAD     an import: the database's own bulk load of the same rows (executemany in one
                   transaction on SQLite, COPY on PostgreSQL), given by the operation's `rows` callable.
 
@@ -34,8 +36,11 @@ from django.utils.module_loading import autodiscover_modules
 
 STATIC_FILE = "static file"
 CAPTURED_SQL = "bare SQL"
+FULL_TEXT_SQL = "bare full-text SQL"
 BULK_LOAD = "bulk load"
-REFERENCES = (STATIC_FILE, CAPTURED_SQL, BULK_LOAD)
+REFERENCES = (STATIC_FILE, CAPTURED_SQL, FULL_TEXT_SQL, BULK_LOAD)
+# A full-text statement: FTS5's MATCH on SQLite, a tsvector's @@ on PostgreSQL.
+FULL_TEXT_STATEMENT = re.compile(r"\bMATCH\b|@@")
 REFERENCE_STATIC_PATH = "core/site.css"
 
 
@@ -204,17 +209,22 @@ class _SqlRecorder:
         return execute(sql, params, many, context)
 
 
-def _captured_sql(run: Callable[[], Any]) -> Callable[[], int]:
+def _captured_sql(run: Callable[[], Any], *, full_text_only: bool = False) -> Callable[[], int]:
     """The reference of a query: the reads the operation sent, replayed bare (session and
-    authentication reads of a page included, since the request needs them too)."""
+    authentication reads of a page included, since the request needs them too); with
+    `full_text_only`, only its full-text statements."""
     recorder = _SqlRecorder()
     with connection.execute_wrapper(recorder):
         run()
     reads = [
-        (sql, params) for sql, params in recorder.statements if sql.lstrip().upper().startswith("SELECT")
+        (sql, params)
+        for sql, params in recorder.statements
+        if sql.lstrip().upper().startswith("SELECT")
+        and (not full_text_only or FULL_TEXT_STATEMENT.search(sql))
     ]
     if not reads:
-        raise RuntimeError("the operation sent no SELECT to compare with")
+        kind = "full-text SELECT" if full_text_only else "SELECT"
+        raise RuntimeError(f"the operation sent no {kind} to compare with")
 
     def replay() -> int:
         fetched = 0
@@ -284,8 +294,8 @@ def measure(
             )
             if entry.reference == STATIC_FILE:
                 reference = _static_file(context)
-            elif entry.reference == CAPTURED_SQL:
-                reference = _captured_sql(run)
+            elif entry.reference in (CAPTURED_SQL, FULL_TEXT_SQL):
+                reference = _captured_sql(run, full_text_only=entry.reference == FULL_TEXT_SQL)
             else:
                 columns, bulk_rows = entry.rows()
                 reference = _bulk_load(columns, bulk_rows)

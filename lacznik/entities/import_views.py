@@ -1,6 +1,233 @@
-"""(import: being written; see lacznik/entities/urls.py.)"""
+"""The bulk import pages of a regional coordinator: upload, check (preview), confirm, progress.
 
-from lacznik.core.policy import Policy
+Flow: the upload page reads the file and starts a check job (at once for small files, by the worker
+for large ones); the job page shows its progress, then every problem, or what the import will do with
+a confirm button; confirming starts the write job, whose page shows the result. A coordinator sees
+only the jobs they started (another person's job is 404).
+"""
 
-urlpatterns: list = []
-POLICIES: dict[str, Policy] = {}
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_safe
+from django_htmx.http import HttpResponseClientRefresh
+
+from lacznik.accounts.roles import Role
+from lacznik.core.models import Job
+from lacznik.core.policy import Policy, Sample, roles
+
+from . import imports
+
+PERMISSION = "entities.import_entities"
+PROBLEMS_PER_PAGE = 100
+KINDS = (imports.CHECK_KIND, imports.WRITE_KIND)
+
+
+class ImportSizeLimit(FileUploadHandler):
+    """Stops receiving a file past the import's limit, so a 50 MB upload never reaches the disk."""
+
+    def __init__(self, request: HttpRequest):
+        super().__init__(request)
+        request.import_too_large = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > imports.MAX_FILE_BYTES:
+            self.request.import_too_large = True
+            # Keep reading (and dropping) the rest of the body, so the page can answer normally.
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_("Up to 20 MB and 50,000 rows."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+    )
+
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB. Split it into smaller files."))
+        return upload
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.too_large:
+            self.errors.pop("file", None)
+            self.add_error("file", _("The file is larger than 20 MB. Split it into smaller files."))
+
+
+def _page_context(form: UploadForm, problems=(), warnings=()) -> dict:
+    return {
+        "form": form,
+        "columns": imports.COLUMNS,
+        "legal_forms": imports.legal_form_choices(),
+        "problems": problems,
+        "warnings": warnings,
+        "max_rows": imports.MAX_ROWS,
+        "inline_rows": imports.INLINE_ROWS,
+    }
+
+
+@csrf_exempt  # only so that the size limit is in place before the body is read; csrf_protect below checks
+@require_http_methods(["GET", "HEAD", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        request.upload_handlers.insert(0, ImportSizeLimit(request))
+    return _upload(request)
+
+
+@csrf_protect
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def _upload(request: HttpRequest) -> HttpResponse:
+    """The upload form, the template and the documentation of the columns."""
+    if request.method != "POST":
+        return render(request, "entities/import_upload.html", _page_context(UploadForm()))
+    form = UploadForm(request.POST, request.FILES, too_large=getattr(request, "import_too_large", False))
+    if form.is_valid():
+        try:
+            parsed = imports.parse_file(form.cleaned_data["file"])
+        except imports.ImportFileRejected as rejected:
+            return render(request, "entities/import_upload.html", _page_context(form, rejected.errors, rejected.warnings))
+        job = imports.start_import_job(parsed=parsed, user=request.user, language=get_language() or "pl")
+        return redirect("entities:import_job", pk=job.pk)
+    return render(request, "entities/import_upload.html", _page_context(form))
+
+
+@require_safe
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def template_xlsx(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        imports.template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="szablon-importu-pes.xlsx"'
+    return response
+
+
+def _own_job(request: HttpRequest, pk: int) -> Job:
+    # A job holds the rows of someone's file: only its author sees it; for others it does not exist.
+    return get_object_or_404(Job, pk=pk, kind__in=KINDS, created_by=request.user)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress, then the problems or the preview of a check; POST confirms a clean check."""
+    job = _own_job(request, pk)
+    if request.method == "POST":
+        if job.kind != imports.CHECK_KIND or job.status != Job.Status.DONE or not job.result.get("valid"):
+            messages.error(request, _("Only a checked file without problems can be imported."))
+            return redirect("entities:import_job", pk=job.pk)
+        write = imports.confirm_import(check=job, user=request.user)
+        return redirect("entities:import_job", pk=write.pk)
+    problems = Paginator(job.error_report, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "job": job,
+        "problems": problems,
+        "is_check": job.kind == imports.CHECK_KIND,
+        "result": job.result,
+        "confirmed_job": job.result.get("confirmed_job"),
+        "listed_all": len(job.error_report) >= job.result.get("problem_count", 0),
+    }
+    if request.htmx:
+        # Polling the progress: the partial while it runs, then a reload to the whole result.
+        if job.is_finished:
+            return HttpResponseClientRefresh()
+        return render(request, "entities/_import_progress.html", context)
+    return render(request, "entities/import_job.html", context)
+
+
+@require_safe
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def problems_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The problems of a check as a CSV file (UTF-8 with BOM and `;`, as Polish Excel opens it)."""
+    job = _own_job(request, pk)
+    response = HttpResponse(imports.problems_csv(job.error_report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="problemy-importu-{job.pk}.csv"'
+    return response
+
+
+urlpatterns = [
+    path("podmioty/import/", upload, name="import"),
+    path("podmioty/import/szablon.xlsx", template_xlsx, name="import_template"),
+    path("podmioty/import/<int:pk>/", job, name="import_job"),
+    path("podmioty/import/<int:pk>/problemy.csv", problems_csv, name="import_problems"),
+]
+
+
+# --- policy ---------------------------------------------------------------------------------------
+
+
+def import_job_sample(code: str) -> Sample:
+    """A checked, valid one-row file of a regional coordinator whose territory holds `code` (the
+    harness's persona when there is one), ready to be confirmed."""
+    from lacznik.accounts.models import RoleAssignment, User
+    from lacznik.core.scope import code_in_scope
+    from lacznik.territory.policy import unit_sample
+
+    unit_sample(code)
+    owner = next(
+        (
+            assignment.user
+            for assignment in RoleAssignment.objects.filter(role=Role.REGIONAL_COORDINATOR)
+            .select_related("user")
+            .order_by("pk")
+            if code_in_scope(code, assignment.prefixes)
+        ),
+        None,
+    )
+    if owner is None:
+        owner = User.objects.create_user(email=f"import.sample.{code[:2]}@lacznik.example", first_name="Import")
+        RoleAssignment.objects.create(user=owner, role=Role.REGIONAL_COORDINATOR, scope=code[:2])
+        from django.contrib.auth.models import Group
+
+        owner.groups.add(Group.objects.get(name=Role.REGIONAL_COORDINATOR))
+    seed = int(code) % 100_000
+    parsed = imports.ParsedFile(
+        columns=["nazwa", "forma_prawna", "krs", "teryt_gminy"],
+        rows=[(2, {"nazwa": f"Import próbny {code}", "forma_prawna": "fundacja", "krs": f"{9_000_000_000 + seed:010d}", "teryt_gminy": code})],
+        source={"format": "CSV", "encoding": "UTF-8"},
+    )
+    job = Job.objects.create(kind=imports.CHECK_KIND, created_by=owner, total=1, payload=parsed.to_payload())
+    job.move_to(Job.Status.RUNNING)
+    job.move_to(
+        Job.Status.DONE,
+        done=1,
+        result={"valid": True, "rows": 1, "entities_created": 1, "source": parsed.source, "checked_on": date.today().isoformat()},
+    )
+    return Sample(kwargs={"pk": job.pk}, marker=f"#{job.pk}")
+
+
+COORDINATOR = roles(Role.REGIONAL_COORDINATOR)
+
+POLICIES: dict[str, Policy] = {
+    "entities:import": Policy(read=COORDINATOR, change=COORDINATOR, methods=("POST",)),
+    "entities:import_template": Policy(read=COORDINATOR),
+    # A job is its author's: another coordinator, even of the same territory, gets 404.
+    "entities:import_job": Policy(
+        read=COORDINATOR, change=COORDINATOR, methods=("POST",), object=import_job_sample, scoped=True
+    ),
+    "entities:import_problems": Policy(read=COORDINATOR, object=import_job_sample, scoped=True),
+}

@@ -5,29 +5,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CpvCode',
+            name="CpvCode",
             fields=[
-                ('code', models.CharField(max_length=10, primary_key=True, serialize=False, verbose_name='CPV code')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='level')),
-                ('kind', models.CharField(choices=[('dostawy', 'supplies'), ('usługi', 'services'), ('roboty budowlane', 'works')], max_length=20, verbose_name='kind')),
-                ('name', models.CharField(max_length=400, verbose_name='name')),
-                ('name_en', models.CharField(max_length=400, verbose_name='name in English')),
-                ('search_name', models.CharField(editable=False, max_length=400)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='cpv.cpvcode', verbose_name='parent')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=10, primary_key=True, serialize=False, verbose_name="CPV code"
+                    ),
+                ),
+                ("level", models.PositiveSmallIntegerField(verbose_name="level")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dostawy", "supplies"),
+                            ("usługi", "services"),
+                            ("roboty budowlane", "works"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=400, verbose_name="name")),
+                ("name_en", models.CharField(max_length=400, verbose_name="name in English")),
+                ("search_name", models.CharField(editable=False, max_length=400)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="cpv.cpvcode",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'CPV code',
-                'verbose_name_plural': 'CPV codes',
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['level', 'code'], name='cpv_level_code')],
+                "verbose_name": "CPV code",
+                "verbose_name_plural": "CPV codes",
+                "ordering": ["code"],
+                "indexes": [models.Index(fields=["level", "code"], name="cpv_level_code")],
             },
         ),
     ]

@@ -1,0 +1,140 @@
+"""The import pages end to end with the test client: upload → check → preview → confirm → result."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from lacznik.core.models import Job
+from lacznik.entities import imports
+from lacznik.entities.import_views import import_job_sample
+from lacznik.entities.models import Entity
+
+from ..helpers import login_verified
+from .factories import cpv
+from .import_helpers import counts, csv_file, regon, row, xlsx_file
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def upload(client, data: bytes, name: str = "podmioty.csv"):
+    return client.post(reverse("entities:import"), {"file": SimpleUploadedFile(name, data)})
+
+
+def test_upload_check_preview_confirm(client, terc, mazowsze_coordinator):
+    cpv("55520000-1")
+    login_verified(client, mazowsze_coordinator)
+    page = client.get(reverse("entities:import"))
+    assert page.status_code == 200
+    assert "forma_prawna" in page.content.decode() and "spoldzielnia-socjalna" in page.content.decode()
+
+    response = upload(client, csv_file([row(1, oferta_nazwa="Obiady", oferta_cpv="55520000-1"), row(2)]))
+    check = Job.objects.get(kind=imports.CHECK_KIND)
+    assert response.status_code == 302 and response["Location"] == reverse("entities:import_job", args=[check.pk])
+    assert counts() == (0, 0, 0, 0)  # the check writes nothing
+
+    preview = client.get(response["Location"]).content.decode()
+    assert "What the import will do" in preview and "Import the file" in preview
+
+    confirmed = client.post(reverse("entities:import_job", args=[check.pk]))
+    write = Job.objects.get(kind=imports.WRITE_KIND)
+    assert confirmed["Location"] == reverse("entities:import_job", args=[write.pk])
+    assert write.status == Job.Status.DONE and write.result["entities_created"] == 2
+    assert counts() == (2, 2, 1, 1)
+    result = client.get(confirmed["Location"]).content.decode()
+    assert "What the import did" in result
+
+    # Confirming twice imports once.
+    client.post(reverse("entities:import_job", args=[check.pk]))
+    assert Job.objects.filter(kind=imports.WRITE_KIND).count() == 1
+    assert counts() == (2, 2, 1, 1)
+
+
+def test_a_file_with_problems_lists_them_and_offers_them_as_csv(client, terc, mazowsze_coordinator):
+    login_verified(client, mazowsze_coordinator)
+    response = upload(client, csv_file([row(1), row(2, nip="5261043820"), row(3, teryt_gminy="2862011")]))
+    job_url = response["Location"]
+    page = client.get(job_url).content.decode()
+    assert "nothing will be saved" in page and "Import the file" not in page
+    assert "5261043820" in page and "outside your territory" in page
+    problems = client.get(reverse("entities:import_problems", args=[Job.objects.get().pk]))
+    text = problems.content.decode("utf-8-sig")
+    assert problems["Content-Type"].startswith("text/csv")
+    assert "3;nip;5261043820;" in text and "4;teryt_gminy;2862011;" in text
+    assert client.post(job_url).status_code == 302
+    assert not Job.objects.filter(kind=imports.WRITE_KIND).exists()
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_a_file_refused_as_a_whole_shows_why_on_the_upload_page(client, db, mazowsze_coordinator):
+    login_verified(client, mazowsze_coordinator)
+    response = upload(client, b"nazwa;nip\r\nFundacja;5261043821\r\n")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "A required column is missing from the header." in page and "forma_prawna" in page
+    assert not Job.objects.exists()
+
+
+def test_a_50_mb_upload_is_refused_by_the_limit(client, db, mazowsze_coordinator):
+    login_verified(client, mazowsze_coordinator)
+    response = upload(client, b"x" * (50 * 1024 * 1024))
+    assert response.status_code == 200
+    assert "larger than 20 MB" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_a_large_file_runs_as_a_background_job(client, terc, mazowsze_coordinator):
+    login_verified(client, mazowsze_coordinator)
+    rows = [row(n, regon=regon(n)) for n in range(1, imports.INLINE_ROWS + 2)]
+    response = upload(client, xlsx_file(rows), name="duzy.xlsx")
+    check = Job.objects.get()
+    # The test settings run tasks at once; in production the worker does, and the page polls.
+    assert (check.status, check.done, check.total) == (Job.Status.DONE, len(rows), len(rows))
+    client.post(response["Location"])
+    assert Entity.objects.unscoped(reason="test").count() == len(rows)
+
+
+def test_the_progress_partial_polls_while_the_job_runs(client, db, mazowsze_coordinator):
+    login_verified(client, mazowsze_coordinator)
+    job = Job.objects.create(kind=imports.WRITE_KIND, created_by=mazowsze_coordinator, total=2000)
+    job.move_to(Job.Status.RUNNING)
+    job.report_progress(500)
+    url = reverse("entities:import_job", args=[job.pk])
+    page = client.get(url).content.decode()
+    assert "500 of 2000 rows processed" in page and "Refresh the page" in page
+    partial = client.get(url, headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 2s"' in partial.content.decode() and "<html" not in partial.content.decode()
+    job.move_to(Job.Status.DONE, result={"valid": True, "rows": 2000})
+    assert client.get(url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+
+
+def test_another_coordinators_job_is_not_found(client, db, mazowsze_coordinator, warmia_coordinator):
+    sample = import_job_sample("1465011")
+    login_verified(client, warmia_coordinator)
+    assert client.get(reverse("entities:import_job", args=[sample.kwargs["pk"]])).status_code == 404
+    assert client.post(reverse("entities:import_job", args=[sample.kwargs["pk"]])).status_code == 404
+    assert client.get(reverse("entities:import_problems", args=[sample.kwargs["pk"]])).status_code == 404
+    assert not Job.objects.filter(kind=imports.WRITE_KIND).exists()
+
+
+@pytest.mark.parametrize("url_name", ["entities:import", "entities:import_template"])
+def test_only_regional_coordinators_may_import(client, db, owes_advisor, national_coordinator, url_name):
+    login_verified(client, owes_advisor)
+    assert client.get(reverse(url_name)).status_code == 403
+    login_verified(client, national_coordinator)
+    assert client.get(reverse(url_name)).status_code == 403
+    client.logout()
+    assert reverse("accounts:login") in client.get(reverse(url_name))["Location"]
+
+
+def test_the_xlsx_template_downloads(client, db, mazowsze_coordinator):
+    login_verified(client, mazowsze_coordinator)
+    response = client.get(reverse("entities:import_template"))
+    assert response.status_code == 200
+    parsed = imports.parse_file(response.content)
+    assert parsed.columns == imports.COLUMN_NAMES
