@@ -298,3 +298,6 @@ OPERATOR = {
     "updated_on": os.environ.get("LACZNIK_A11Y_UPDATED", "2026-11-22"),
     "prepared_on": os.environ.get("LACZNIK_A11Y_PREPARED", "2026-11-22"),
 }
+
+# The map boundaries are GeoJSON; whitenoise would serve them as application/octet-stream.
+WHITENOISE_MIMETYPES = {".geojson": "application/geo+json"}

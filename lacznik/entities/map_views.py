@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_safe
 
 from lacznik.core.policy import PUBLIC, Policy, Sample
+from lacznik.core.text import fold
 from lacznik.territory.boundaries import (
     GMINA,
     LEVELS,
@@ -143,9 +144,10 @@ def map_page(request: HttpRequest) -> HttpResponse:
     order = request.GET.get("kolejnosc")
     order = order if order in TABLE_ORDERS else "liczba"
     if order == "liczba":
-        rows.sort(key=lambda row: (-row.count, row.name, row.key))
+        rows.sort(key=lambda row: (-row.count, fold(row.name), row.key))
     elif order == "nazwa":
-        rows.sort(key=lambda row: (row.name, row.key))
+        # Folded, so that "Łódź" sorts among the L's rather than after "Żyrardów".
+        rows.sort(key=lambda row: (fold(row.name), row.key))
     else:
         rows.sort(key=lambda row: row.key)
     map_query = filters.copy()
