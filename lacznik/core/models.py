@@ -67,7 +67,7 @@ class Job(models.Model):
         return min(100, self.done * 100 // self.total) if self.total else 0
 
     def move_to(self, status: str, **fields: Any) -> None:
-        """Change the status (and the given fields) in the database; refuses what TRANSITIONS does not allow."""
+        """Change the status (and the given fields) in the database; refuses what TRANSITIONS forbids."""
         if status not in self.TRANSITIONS[self.Status(self.status)]:
             raise WorkflowError(
                 _("Status change not allowed: %(old)s → %(new)s.")

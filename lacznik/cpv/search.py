@@ -10,8 +10,8 @@ import re
 
 from django.db.models import Q, QuerySet
 
+from lacznik.core.polish import document, word_keys, words
 from lacznik.core.text import fold
-from lacznik.entities.search import document, word_keys, words
 
 from .models import CpvCode
 

@@ -24,7 +24,9 @@ def editable_entities(user) -> QuerySet:
     PES representatives (inside the representative's scope as well)."""
     kept = Entity.objects.in_scope(keeper_prefixes(user))
     if user.has_perm("entities.change_own_entity"):
-        represented = Entity.objects.in_scope(user.prefixes_for(Role.PES_REPRESENTATIVE)).filter(representatives=user)
+        represented = Entity.objects.in_scope(user.prefixes_for(Role.PES_REPRESENTATIVE)).filter(
+            representatives=user
+        )
         return (kept | represented).distinct()
     return kept
 

@@ -13,10 +13,10 @@ from ninja import Path, Query, Router, Schema
 from ninja.errors import ValidationError
 from pydantic import Field
 
-from lacznik.entities.search import COUNT_CAP, capped_count, ranked_ids
+from lacznik.entities.search import COUNT_CAP
 
 from . import exports
-from .filters import RELEVANCE, catalogue, public_entities
+from .filters import catalogue, public_entities
 from .models import LegalForm, OfferItem
 
 router = Router()
@@ -82,7 +82,7 @@ class EntityFilters(Schema):
         None,
         max_length=200,
         description="words to search for, the Polish way: diacritics and grammatical forms do not matter "
-        '("spoldzielni socjalnych" finds "Spółdzielnia Socjalna"); every word must match',
+        '("spółdzielni socjalnych" finds "Spółdzielnia Socjalna", "spoldzielnia" finds it too); every word must match',
     )
     ps: bool | None = Field(
         None,
@@ -198,16 +198,9 @@ def list_entities(
                 for error in errors
             ]
         )
-    total = capped_count(found.queryset, found.query)
-    window = slice(filters.offset, filters.offset + filters.limit)
-    if found.query and found.sort == RELEVANCE:
-        ids = ranked_ids(found.queryset, found.query, limit=filters.limit, offset=filters.offset)
-        by_id = {
-            row["id"]: row for row in public_entities().filter(pk__in=ids).values(*exports.ENTITY_FIELDS)
-        }
-        rows = [by_id[pk] for pk in ids if pk in by_id]
-    else:
-        rows = list(found.matching().values(*exports.ENTITY_FIELDS)[window])
+    ids, total, _ranked = found.page_ids(offset=filters.offset, limit=filters.limit)
+    by_id = {row["id"]: row for row in public_entities().filter(pk__in=ids).values(*exports.ENTITY_FIELDS)}
+    rows = [by_id[pk] for pk in ids if pk in by_id]
     return {
         "count": min(total, COUNT_CAP),
         "count_capped": total > COUNT_CAP,

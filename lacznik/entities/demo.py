@@ -27,10 +27,26 @@ NAMES = {
     LegalForm.WORKERS_COOPERATIVE: "Spółdzielnia Pracy {word} (demo)",
     LegalForm.NONPROFIT_COMPANY: "{word} sp. z o.o. non-profit (demo)",
 }
-WORDS = ["Przykładowa Zieleń", "Smaczny Kąsek", "Czysty Dom", "Dobra Nić", "Drukarnia Pod Lipą", "Warsztat Marzeń",
-         "Kolorowy Ogród", "Złota Rączka", "Pracownia Wspólna", "Pod Dębem", "Wspólny Stół", "Nowy Start"]
+WORDS = [
+    "Przykładowa Zieleń",
+    "Smaczny Kąsek",
+    "Czysty Dom",
+    "Dobra Nić",
+    "Drukarnia Pod Lipą",
+    "Warsztat Marzeń",
+    "Kolorowy Ogród",
+    "Złota Rączka",
+    "Pracownia Wspólna",
+    "Pod Dębem",
+    "Wspólny Stół",
+    "Nowy Start",
+]
 OFFERS = [
-    ("55520000-1", "Catering na spotkania i konferencje", "Obiady, przerwy kawowe i poczęstunki dla 20–200 osób."),
+    (
+        "55520000-1",
+        "Catering na spotkania i konferencje",
+        "Obiady, przerwy kawowe i poczęstunki dla 20–200 osób.",
+    ),
     ("55523100-3", "Posiłki dla szkół", "Codzienne obiady dla uczniów z dowozem."),
     ("90910000-9", "Sprzątanie biur i urzędów", "Regularne sprzątanie pomieszczeń biurowych."),
     ("77310000-6", "Utrzymanie terenów zielonych", "Koszenie, przycinanie krzewów, nasadzenia."),
@@ -95,11 +111,15 @@ def seed(*, stdout: TextIO) -> None:
                 entity.marks.add(mark)
             for cpv_code, name, item_description in offer:
                 if cpv_code in offers:
-                    OfferItem.objects.create(entity=entity, cpv=offers[cpv_code], name=name, description=item_description)
+                    OfferItem.objects.create(
+                        entity=entity, cpv=offers[cpv_code], name=name, description=item_description
+                    )
             made.append(entity.pk)
         refresh_search_documents(made)
         # Each demo PES representative acts for the first demo entity of their gmina.
-        for user in User.objects.filter(email__in=["pes.mazowsze@lacznik.example", "pes.warmia@lacznik.example"]):
+        for user in User.objects.filter(
+            email__in=["pes.mazowsze@lacznik.example", "pes.warmia@lacznik.example"]
+        ):
             prefixes = sorted(user.scope_prefixes)
             entity = Entity.objects.in_scope(prefixes).filter(name__endswith="(demo)").order_by("pk").first()
             if entity is not None:

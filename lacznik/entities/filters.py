@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from lacznik.core.scope import prefix_q
 
 from .models import Entity, LegalForm, Mark, OfferItem
-from .search import Query, matching
+from .search import COUNT_CAP, Query, capped_count, matching, ranked_ids
 
 TERYT_FILTER = re.compile(r"^\d{2}(\d{2}(\d{2}\d?)?)?$")
 CPV_FILTER = re.compile(r"^\d{2,8}(-\d)?$")
@@ -37,10 +37,16 @@ RELEVANCE = "trafnosc"
 
 class CatalogueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Search"), method="filter_nothing", max_length=200, help_text=_("e.g. catering, spółdzielnia socjalna")
+        label=_("Search"),
+        method="filter_nothing",
+        max_length=200,
+        help_text=_("e.g. catering, spółdzielnia socjalna"),
     )
     forma = django_filters.MultipleChoiceFilter(
-        field_name="legal_form", label=_("Legal form"), choices=LegalForm.choices, widget=forms.CheckboxSelectMultiple
+        field_name="legal_form",
+        label=_("Legal form"),
+        choices=LegalForm.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     ps = django_filters.ChoiceFilter(
         label=_("Social enterprise status"),
@@ -83,7 +89,9 @@ class CatalogueFilter(django_filters.FilterSet):
         return queryset
 
     def filter_ps(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        enterprises = Entity.objects.unscoped(reason="a filter of an already scoped list").social_enterprises()
+        enterprises = Entity.objects.unscoped(
+            reason="a filter of an already scoped list"
+        ).social_enterprises()
         if value == "1":
             return queryset.filter(pk__in=enterprises.values("pk"))
         return queryset.exclude(pk__in=enterprises.values("pk"))
@@ -120,6 +128,22 @@ class Catalogue:
     @property
     def is_valid(self) -> bool:
         return self.filterset.is_valid()
+
+    @property
+    def ranked(self) -> bool:
+        return bool(self.query) and self.sort == RELEVANCE
+
+    def page_ids(self, *, offset: int, limit: int) -> tuple[list[int], int, bool]:
+        """One page of primary keys, the capped hit count, and whether the page is in relevance order.
+
+        Ranking means scoring every hit; for a query with more hits than the cap (a common word over
+        the whole country) the hits come in name order instead, which the index on the name serves at
+        once, and the page says so: more words or a filter bring the ranking back."""
+        total = capped_count(self.queryset, self.query)
+        if self.ranked and total <= COUNT_CAP:
+            return ranked_ids(self.queryset, self.query, limit=limit, offset=offset), total, True
+        ids = list(self.matching().values_list("pk", flat=True)[offset : offset + limit])
+        return ids, total, False
 
     def matching(self) -> QuerySet:
         """Every row that matches, in the chosen order by name or date (exports, map, API without q)."""

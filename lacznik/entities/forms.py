@@ -59,9 +59,16 @@ class EntityForm(EntityProfileForm):
 
     gmina = GminaChoiceField(queryset=Unit.objects.none(), label=_("gmina"))
     # Longer than the stored digits: people type "856-734-62-15" or "PL8567346215"; clean_* compacts.
-    nip = forms.CharField(label=_("NIP"), max_length=20, required=False, help_text=_("10 digits; dashes and the PL prefix are removed."))
+    nip = forms.CharField(
+        label=_("NIP"),
+        max_length=20,
+        required=False,
+        help_text=_("10 digits; dashes and the PL prefix are removed."),
+    )
     regon = forms.CharField(label=_("REGON"), max_length=20, required=False, help_text=_("9 or 14 digits."))
-    krs = forms.CharField(label=_("KRS number"), max_length=20, required=False, help_text=_("10 digits with leading zeros."))
+    krs = forms.CharField(
+        label=_("KRS number"), max_length=20, required=False, help_text=_("10 digits with leading zeros.")
+    )
 
     class Meta(EntityProfileForm.Meta):
         fields = IDENTITY_FIELDS + PROFILE_FIELDS + ["is_published"]
@@ -70,13 +77,17 @@ class EntityForm(EntityProfileForm):
         super().__init__(*args, **kwargs)
         from lacznik.core.scope import in_scope
 
-        self.fields["gmina"].queryset = in_scope(Unit.objects.current().gminas(), prefixes, "code").order_by("name")
+        self.fields["gmina"].queryset = in_scope(Unit.objects.current().gminas(), prefixes, "code").order_by(
+            "name"
+        )
 
     def _clean_identifier(self, field: str, compact) -> str:
         # Compact before the model's validators check the digits.
         value = compact(self.cleaned_data.get(field, ""))
         if value:
-            taken = Entity.objects.unscoped(reason="identifiers are unique in the whole registry").filter(**{field: value})
+            taken = Entity.objects.unscoped(reason="identifiers are unique in the whole registry").filter(
+                **{field: value}
+            )
             if taken.exclude(pk=self.instance.pk).exists():
                 raise forms.ValidationError(
                     _("An entity with this %(identifier)s is already in the registry.")

@@ -15,7 +15,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -55,7 +55,6 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File (CSV or XLSX)"),
         help_text=_("Up to 20 MB and 50,000 rows."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
     )
 
     def __init__(self, *args, too_large: bool = False, **kwargs):
@@ -107,7 +106,11 @@ def _upload(request: HttpRequest) -> HttpResponse:
         try:
             parsed = imports.parse_file(form.cleaned_data["file"])
         except imports.ImportFileRejected as rejected:
-            return render(request, "entities/import_upload.html", _page_context(form, rejected.errors, rejected.warnings))
+            return render(
+                request,
+                "entities/import_upload.html",
+                _page_context(form, rejected.errors, rejected.warnings),
+            )
         job = imports.start_import_job(parsed=parsed, user=request.user, language=get_language() or "pl")
         return redirect("entities:import_job", pk=job.pk)
     return render(request, "entities/import_upload.html", _page_context(form))
@@ -118,7 +121,8 @@ def _upload(request: HttpRequest) -> HttpResponse:
 @permission_required(PERMISSION, raise_exception=True)
 def template_xlsx(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
-        imports.template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        imports.template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="szablon-importu-pes.xlsx"'
     return response
@@ -199,7 +203,9 @@ def import_job_sample(code: str) -> Sample:
         None,
     )
     if owner is None:
-        owner = User.objects.create_user(email=f"import.sample.{code[:2]}@lacznik.example", first_name="Import")
+        owner = User.objects.create_user(
+            email=f"import.sample.{code[:2]}@lacznik.example", first_name="Import"
+        )
         RoleAssignment.objects.create(user=owner, role=Role.REGIONAL_COORDINATOR, scope=code[:2])
         from django.contrib.auth.models import Group
 
@@ -207,7 +213,17 @@ def import_job_sample(code: str) -> Sample:
     seed = int(code) % 100_000
     parsed = imports.ParsedFile(
         columns=["nazwa", "forma_prawna", "krs", "teryt_gminy"],
-        rows=[(2, {"nazwa": f"Import próbny {code}", "forma_prawna": "fundacja", "krs": f"{9_000_000_000 + seed:010d}", "teryt_gminy": code})],
+        rows=[
+            (
+                2,
+                {
+                    "nazwa": f"Import próbny {code}",
+                    "forma_prawna": "fundacja",
+                    "krs": f"{9_000_000_000 + seed:010d}",
+                    "teryt_gminy": code,
+                },
+            )
+        ],
         source={"format": "CSV", "encoding": "UTF-8"},
     )
     job = Job.objects.create(kind=imports.CHECK_KIND, created_by=owner, total=1, payload=parsed.to_payload())
@@ -215,7 +231,13 @@ def import_job_sample(code: str) -> Sample:
     job.move_to(
         Job.Status.DONE,
         done=1,
-        result={"valid": True, "rows": 1, "entities_created": 1, "source": parsed.source, "checked_on": date.today().isoformat()},
+        result={
+            "valid": True,
+            "rows": 1,
+            "entities_created": 1,
+            "source": parsed.source,
+            "checked_on": date.today().isoformat(),
+        },
     )
     return Sample(kwargs={"pk": job.pk}, marker=f"#{job.pk}")
 

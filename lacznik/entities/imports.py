@@ -34,9 +34,8 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -83,23 +82,71 @@ class Column:
 
 COLUMNS = [
     Column("nazwa", _("name"), True, _("text, up to 300 characters"), "Spółdzielnia Socjalna Przykład"),
-    Column("forma_prawna", _("legal form"), True, _("a code from the list of legal forms, or its Polish name"), "spoldzielnia-socjalna"),
-    Column("nip", _("NIP"), False, _("10 digits; dashes, spaces and the PL prefix are allowed"), "526-104-38-21"),
+    Column(
+        "forma_prawna",
+        _("legal form"),
+        True,
+        _("a code from the list of legal forms, or its Polish name"),
+        "spoldzielnia-socjalna",
+    ),
+    Column(
+        "nip", _("NIP"), False, _("10 digits; dashes, spaces and the PL prefix are allowed"), "526-104-38-21"
+    ),
     Column("regon", _("REGON"), False, _("9 or 14 digits"), "012345675"),
     Column("krs", _("KRS number"), False, _("10 digits with the leading zeros"), "0000123456"),
-    Column("teryt_gminy", _("gmina"), True, _("7-digit TERYT code of the gmina (WOJ POW GMI RODZ), inside your territory"), "1465011"),
+    Column(
+        "teryt_gminy",
+        _("gmina"),
+        True,
+        _("7-digit TERYT code of the gmina (WOJ POW GMI RODZ), inside your territory"),
+        "1465011",
+    ),
     Column("ulica", _("street and number"), False, _("text, up to 200 characters"), "ul. Przykładowa 1"),
     Column("kod_pocztowy", _("postal code"), False, _("00-000"), "00-950"),
     Column("miejscowosc", _("town"), False, _("text, up to 120 characters"), "Warszawa"),
     Column("email", _("contact e-mail"), False, _("an e-mail address"), "biuro@przyklad.example"),
     Column("telefon", _("phone"), False, _("text, up to 30 characters"), "+48 22 000 00 00"),
-    Column("www", _("website"), False, _("an address; https:// is added when missing"), "https://przyklad.example"),
+    Column(
+        "www",
+        _("website"),
+        False,
+        _("an address; https:// is added when missing"),
+        "https://przyklad.example",
+    ),
     Column("opis", _("description"), False, _("text"), "Catering i usługi porządkowe."),
-    Column("data_decyzji_ps", _("social enterprise status since"), False, _("date of the wojewoda's decision: YYYY-MM-DD or DD.MM.YYYY"), "2024-05-20"),
-    Column("numer_decyzji_ps", _("wojewoda's decision number"), False, _("text; required with the date"), "WPS-II.8141.1.2024"),
-    Column("oferta_nazwa", _("offer item: name"), False, _("text, up to 200 characters; one offer item per row"), "Obiady dla szkół", offer=True),
-    Column("oferta_cpv", _("offer item: CPV code"), False, _("a CPV 2008 code, e.g. 55520000-1 (the check digit may be left out)"), "55520000-1", offer=True),
-    Column("oferta_opis", _("offer item: description"), False, _("text"), "Dowóz ciepłych posiłków.", offer=True),
+    Column(
+        "data_decyzji_ps",
+        _("social enterprise status since"),
+        False,
+        _("date of the wojewoda's decision: YYYY-MM-DD or DD.MM.YYYY"),
+        "2024-05-20",
+    ),
+    Column(
+        "numer_decyzji_ps",
+        _("wojewoda's decision number"),
+        False,
+        _("text; required with the date"),
+        "WPS-II.8141.1.2024",
+    ),
+    Column(
+        "oferta_nazwa",
+        _("offer item: name"),
+        False,
+        _("text, up to 200 characters; one offer item per row"),
+        "Obiady dla szkół",
+        offer=True,
+    ),
+    Column(
+        "oferta_cpv",
+        _("offer item: CPV code"),
+        False,
+        _("a CPV 2008 code, e.g. 55520000-1 (the check digit may be left out)"),
+        "55520000-1",
+        offer=True,
+    ),
+    Column(
+        "oferta_opis", _("offer item: description"), False, _("text"), "Dowóz ciepłych posiłków.", offer=True
+    ),
 ]
 COLUMN_NAMES = [column.name for column in COLUMNS]
 REQUIRED_COLUMNS = [column.name for column in COLUMNS if column.required]
@@ -127,8 +174,21 @@ FIELD_OF = {
 COLUMN_OF = {field_name: column for column, field_name in FIELD_OF.items()}
 # Entity attributes an import may change: compared before saving, so an unchanged row writes nothing.
 COMPARED = [
-    "name", "legal_form", "nip", "regon", "krs", "gmina_id", "street", "postal_code", "city", "email",
-    "phone", "website", "description", "ps_granted_on", "ps_decision_number",
+    "name",
+    "legal_form",
+    "nip",
+    "regon",
+    "krs",
+    "gmina_id",
+    "street",
+    "postal_code",
+    "city",
+    "email",
+    "phone",
+    "website",
+    "description",
+    "ps_granted_on",
+    "ps_decision_number",
 ]
 # Texts that keep their line breaks; in every other cell runs of white space become one space.
 MULTILINE = {"opis", "oferta_opis"}
@@ -185,7 +245,7 @@ class ParsedFile:
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> ParsedFile:
         columns = list(payload["columns"])
-        rows = [(number, dict(zip(columns, values))) for number, values in payload["rows"]]
+        rows = [(number, dict(zip(columns, values, strict=True))) for number, values in payload["rows"]]
         return cls(columns, rows, list(payload.get("warnings", [])), dict(payload.get("source", {})))
 
 
@@ -210,9 +270,11 @@ def parse_file(upload: Any, name: str = "") -> ParsedFile:
     if len(data) > MAX_FILE_BYTES:
         raise _too_large()
     if not data.strip():
-        raise _file_problem(_g("The file is empty."))
+        raise _file_problem(gettext("The file is empty."))
     if data.startswith(OLE_SIGNATURE):
-        raise _file_problem(_g("This is an old Excel file (.xls). Save it as XLSX or as CSV UTF-8 and send it again."))
+        raise _file_problem(
+            gettext("This is an old Excel file (.xls). Save it as XLSX or as CSV UTF-8 and send it again.")
+        )
     if data.startswith(XLSX_SIGNATURE):
         return _parse_table(*_read_xlsx(data))
     return _parse_table(*_read_csv(data))
@@ -220,7 +282,8 @@ def parse_file(upload: Any, name: str = "") -> ParsedFile:
 
 def _too_large() -> ImportFileRejected:
     return _file_problem(
-        _g("The file is larger than %(limit)s MB. Split it into smaller files.") % {"limit": MAX_FILE_BYTES // (1024 * 1024)}
+        gettext("The file is larger than %(limit)s MB. Split it into smaller files.")
+        % {"limit": MAX_FILE_BYTES // (1024 * 1024)}
     )
 
 
@@ -228,10 +291,10 @@ def _decode(data: bytes) -> tuple[str, str, list[str]]:
     """The text of a CSV file and the encoding it was read in: UTF-8 (with or without BOM), or
     Windows-1250 (the "CSV" of older Polish Excel) when the bytes are that and carry Polish letters."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _file_problem(_g("The file is in UTF-16. Save it as “CSV UTF-8” and send it again."))
+        raise _file_problem(gettext("The file is in UTF-16. Save it as “CSV UTF-8” and send it again."))
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "UTF-8", []
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8", []
         except UnicodeDecodeError:
             pass
     else:
@@ -244,18 +307,27 @@ def _decode(data: bytes) -> tuple[str, str, list[str]]:
     except UnicodeDecodeError:
         text = ""
     if text and POLISH_LETTERS & set(text) and not ISO_8859_2_SIGNS & set(text):
-        return text, "Windows-1250", [
-            _g("The file is not in UTF-8; it was read as Windows-1250. Check that Polish letters look right in the preview.")
-        ]
+        return (
+            text,
+            "Windows-1250",
+            [
+                gettext(
+                    "The file is not in UTF-8; it was read as Windows-1250. Check that Polish letters "
+                    "look right in the preview."
+                )
+            ],
+        )
     raise _file_problem(
-        _g("The file's encoding is neither UTF-8 nor Windows-1250. Save it as “CSV UTF-8” and send it again.")
+        gettext(
+            "The file's encoding is neither UTF-8 nor Windows-1250. Save it as “CSV UTF-8” and send it again."
+        )
     )
 
 
 def _read_csv(data: bytes) -> tuple[list[Any], Iterable[tuple[int, list[Any]]], list[str], dict[str, Any]]:
     text, encoding, warnings = _decode(data)
     if "\x00" in text:
-        raise _file_problem(_g("This is not a CSV text file. Send a CSV or XLSX file."))
+        raise _file_problem(gettext("This is not a CSV text file. Send a CSV or XLSX file."))
     first_line = text.lstrip().split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count)
     if not first_line.count(delimiter):
@@ -264,10 +336,10 @@ def _read_csv(data: bytes) -> tuple[list[Any], Iterable[tuple[int, list[Any]]], 
     try:
         lines = [(number, row) for number, row in enumerate(reader, start=1)]
     except csv.Error as error:
-        raise _file_problem(_g("The CSV file cannot be read: %(error)s") % {"error": error}) from error
+        raise _file_problem(gettext("The CSV file cannot be read: %(error)s") % {"error": error}) from error
     lines = [(number, row) for number, row in lines if any(cell.strip() for cell in row)]
     if not lines:
-        raise _file_problem(_g("The file is empty."))
+        raise _file_problem(gettext("The file is empty."))
     header = lines[0][1]
     source = {"format": "CSV", "encoding": encoding, "delimiter": delimiter}
     return header, lines[1:], warnings, source
@@ -277,7 +349,9 @@ def _read_xlsx(data: bytes) -> tuple[list[Any], Iterable[tuple[int, list[Any]]],
     # openpyxl parses XML with defusedxml when it is installed; without it, refuse (XXE, billion laughs).
     if not openpyxl.DEFUSEDXML:
         raise ImproperlyConfigured("defusedxml must be installed to read XLSX files safely.")
-    not_xlsx = _g("The file cannot be read as XLSX. Save it again as an Excel workbook (.xlsx) or as CSV UTF-8.")
+    not_xlsx = gettext(
+        "The file cannot be read as XLSX. Save it again as an Excel workbook (.xlsx) or as CSV UTF-8."
+    )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = archive.infolist()
@@ -286,7 +360,7 @@ def _read_xlsx(data: bytes) -> tuple[list[Any], Iterable[tuple[int, list[Any]]],
     # Read the sizes from the zip directory before unpacking anything: a small file may unpack to
     # gigabytes (a zip bomb). Python's zipfile stops every part at its declared size.
     if len(parts) > MAX_XLSX_PARTS or sum(part.file_size for part in parts) > MAX_XLSX_UNPACKED_BYTES:
-        raise _file_problem(_g("The XLSX file unpacks to too much data; it is refused."))
+        raise _file_problem(gettext("The XLSX file unpacks to too much data; it is refused."))
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -295,11 +369,11 @@ def _read_xlsx(data: bytes) -> tuple[list[Any], Iterable[tuple[int, list[Any]]],
     try:
         sheets = workbook.worksheets
         if not sheets:
-            raise _file_problem(_g("The file is empty."))
+            raise _file_problem(gettext("The file is empty."))
         sheet = sheets[0]
         if len(sheets) > 1:
             warnings.append(
-                _g("The workbook has %(count)s sheets; only the first one, “%(name)s”, was read.")
+                gettext("The workbook has %(count)s sheets; only the first one, “%(name)s”, was read.")
                 % {"count": len(sheets), "name": sheet.title}
             )
         lines = []
@@ -315,7 +389,7 @@ def _read_xlsx(data: bytes) -> tuple[list[Any], Iterable[tuple[int, list[Any]]],
     finally:
         workbook.close()
     if not lines:
-        raise _file_problem(_g("The file is empty."))
+        raise _file_problem(gettext("The file is empty."))
     source = {"format": "XLSX", "sheet": sheet.title}
     return lines[0][1], lines[1:], warnings, source
 
@@ -345,7 +419,9 @@ def _cell_text(column: str, value: Any) -> str:
     return text.strip() if column in MULTILINE else " ".join(text.split())
 
 
-def _parse_table(header: list[Any], lines: Iterable[tuple[int, list[Any]]], warnings: list[str], source: dict) -> ParsedFile:
+def _parse_table(
+    header: list[Any], lines: Iterable[tuple[int, list[Any]]], warnings: list[str], source: dict
+) -> ParsedFile:
     names = [_header_name(value) for value in header]
     problems = []
     seen: dict[str, int] = {}
@@ -354,13 +430,13 @@ def _parse_table(header: list[Any], lines: Iterable[tuple[int, list[Any]]], warn
         if not name:
             continue
         if name in seen:
-            problems.append(RowError(1, name, _g("The column appears twice in the header.")))
+            problems.append(RowError(1, name, gettext("The column appears twice in the header.")))
         seen[name] = position
         if name not in COLUMN_NAMES:
             unknown.append(str(header[position]).strip())
     for name in REQUIRED_COLUMNS:
         if name not in seen:
-            problems.append(RowError(1, name, _g("A required column is missing from the header.")))
+            problems.append(RowError(1, name, gettext("A required column is missing from the header.")))
     if problems:
         raise ImportFileRejected(problems, warnings)
     if unknown:
@@ -376,18 +452,24 @@ def _parse_table(header: list[Any], lines: Iterable[tuple[int, list[Any]]], warn
     rows = []
     extra_cells = []
     for number, values in lines:
-        cells = {name: _cell_text(name, values[seen[name]] if seen[name] < len(values) else None) for name in columns}
-        if len(values) > len(names) and any(_cell_text("", value) for value in values[len(names):]):
-            extra_cells.append(RowError(number, "", _g("The row has more cells than the header has columns.")))
+        cells = {
+            name: _cell_text(name, values[seen[name]] if seen[name] < len(values) else None)
+            for name in columns
+        }
+        if len(values) > len(names) and any(_cell_text("", value) for value in values[len(names) :]):
+            extra_cells.append(
+                RowError(number, "", gettext("The row has more cells than the header has columns."))
+            )
         rows.append((number, cells))
         if len(rows) > MAX_ROWS:
             raise _file_problem(
-                _g("The file has more than %(limit)s rows. Split it into smaller files.") % {"limit": f"{MAX_ROWS:,}".replace(",", " ")}
+                gettext("The file has more than %(limit)s rows. Split it into smaller files.")
+                % {"limit": f"{MAX_ROWS:,}".replace(",", " ")}
             )
     if extra_cells:
         raise ImportFileRejected(extra_cells, warnings)
     if not rows:
-        raise ImportFileRejected([RowError(2, "", _g("The file has a header but no rows."))], warnings)
+        raise ImportFileRejected([RowError(2, "", gettext("The file has a header but no rows."))], warnings)
     return ParsedFile(columns, rows, warnings, source)
 
 
@@ -397,14 +479,14 @@ def _parse_table(header: list[Any], lines: Iterable[tuple[int, list[Any]]], warn
 def _gmina(code: str, gminas: Mapping[str, Unit], prefixes: Iterable[str]) -> tuple[Unit | None, str]:
     """The gmina of a 7-digit TERYT code (looked up in gminas read beforehand), or why not."""
     if not code:
-        return None, _g("Give the gmina's TERYT code.")
+        return None, gettext("Give the gmina's TERYT code.")
     if not re.fullmatch(r"\d{7}", code):
-        return None, _g("A gmina TERYT code has 7 digits (with the leading zero, e.g. 0201011).")
+        return None, gettext("A gmina TERYT code has 7 digits (with the leading zero, e.g. 0201011).")
     unit = gminas.get(code)
     if unit is None:
-        return None, _g("There is no gmina with this TERYT code in the register.")
+        return None, gettext("There is no gmina with this TERYT code in the register.")
     if not code_in_scope(code, prefixes):
-        return None, _g("This gmina is outside your territory.")
+        return None, gettext("This gmina is outside your territory.")
     return unit, ""
 
 
@@ -414,7 +496,9 @@ _NOT_IMPORTED = [
 ] + ["gmina"]
 
 
-def _check_entity(entity: Entity, data: Mapping[str, str], gminas: Mapping[str, Unit], prefixes: Iterable[str]) -> dict[str, list[str]]:
+def _check_entity(
+    entity: Entity, data: Mapping[str, str], gminas: Mapping[str, Unit], prefixes: Iterable[str]
+) -> dict[str, list[str]]:
     """Fill `entity` from one entity's cells and check it with the model's own validators and
     Entity.clean(), the rules the editing form applies; field → messages.
 
@@ -435,16 +519,20 @@ def _check_entity(entity: Entity, data: Mapping[str, str], gminas: Mapping[str, 
             try:
                 value = date.fromisoformat(value) if value else None
             except ValueError:
-                errors[field_name] = [_g("Write the date as YYYY-MM-DD or DD.MM.YYYY.")]
+                errors[field_name] = [gettext("Write the date as YYYY-MM-DD or DD.MM.YYYY.")]
                 continue
         elif field_name == "website" and value and "://" not in value:
             value = "https://" + value
         elif field_name == "legal_form" and value and value not in LegalForm.values:
-            errors[field_name] = [_g("Unknown legal form: use one of the codes listed on the import page.")]
+            errors[field_name] = [
+                gettext("Unknown legal form: use one of the codes listed on the import page.")
+            ]
             continue
         setattr(entity, field_name, value)
     try:
-        entity.full_clean(exclude=[*_NOT_IMPORTED, *errors], validate_unique=False, validate_constraints=False)
+        entity.full_clean(
+            exclude=[*_NOT_IMPORTED, *errors], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as error:
         for field_name, messages in error.message_dict.items():
             errors.setdefault(field_name, []).extend(messages)
@@ -564,7 +652,16 @@ def _group_rows(parsed: ParsedFile, errors: list[RowError]) -> list[_Group]:
         cells = {column: _normalise(column, raw.get(column, ""), legal_forms) for column in parsed.columns}
         ids = {kind: cells[kind] for kind in IDENTIFIERS if cells.get(kind)}
         if not ids:
-            errors.append(RowError(number, "nip", _g("Give at least one identifier (NIP, REGON or KRS): rows are matched to the register by them.")))
+            errors.append(
+                RowError(
+                    number,
+                    "nip",
+                    gettext(
+                        "Give at least one identifier (NIP, REGON or KRS): rows are matched to the "
+                        "register by them."
+                    ),
+                )
+            )
             continue
         hits: list[_Group] = []
         for kind, value in ids.items():
@@ -576,7 +673,10 @@ def _group_rows(parsed: ParsedFile, errors: list[RowError]) -> list[_Group]:
                 RowError(
                     number,
                     "/".join(ids),
-                    _g("The identifiers of this row belong to two different entities of the file (rows %(first)s and %(second)s).")
+                    gettext(
+                        "The identifiers of this row belong to two different entities of the file (rows "
+                        "%(first)s and %(second)s)."
+                    )
                     % {"first": hits[0].first_row, "second": hits[1].first_row},
                     " / ".join(ids.values()),
                 )
@@ -590,7 +690,10 @@ def _group_rows(parsed: ParsedFile, errors: list[RowError]) -> list[_Group]:
                     RowError(
                         number,
                         clash,
-                        _g("Row %(row)s has the same identifier but a different %(column)s (%(other)s); rows with one identifier describe one entity.")
+                        gettext(
+                            "Row %(row)s has the same identifier but a different %(column)s (%(other)s); "
+                            "rows with one identifier describe one entity."
+                        )
                         % {"row": group.first_row, "column": clash, "other": group.ids[clash]},
                         ids[clash],
                     )
@@ -614,7 +717,10 @@ def _group_rows(parsed: ParsedFile, errors: list[RowError]) -> list[_Group]:
                     RowError(
                         number,
                         column,
-                        _g("Row %(row)s has the same identifier but a different value here (%(other)s); rows with one identifier describe one entity.")
+                        gettext(
+                            "Row %(row)s has the same identifier but a different value here (%(other)s); "
+                            "rows with one identifier describe one entity."
+                        )
                         % {"row": group.row_of[column], "other": known},
                         value,
                     )
@@ -629,7 +735,8 @@ def _group_rows(parsed: ParsedFile, errors: list[RowError]) -> list[_Group]:
                 RowError(
                     number,
                     next(iter(ids)),
-                    _g("This row repeats the entity of row %(row)s (a duplicate identifier).") % {"row": group.first_row},
+                    gettext("This row repeats the entity of row %(row)s (a duplicate identifier).")
+                    % {"row": group.first_row},
                     next(iter(ids.values())),
                 )
             )
@@ -644,7 +751,9 @@ def _existing_entities(groups: list[_Group]) -> dict[tuple[str, str], Entity]:
     found: dict[tuple[str, str], Entity] = {}
     # Identifiers are unique in the whole register, so matching looks at every territory; what may
     # be changed is limited to the user's territory below.
-    entities = Entity.objects.unscoped(reason="an import matches identifiers across the register").select_related("gmina")
+    entities = Entity.objects.unscoped(
+        reason="an import matches identifiers across the register"
+    ).select_related("gmina")
     for kind, values in wanted.items():
         for chunk in _chunks(values):
             for entity in entities.filter(**{f"{kind}__in": chunk}):
@@ -666,7 +775,10 @@ def _match_existing(groups: list[_Group], prefixes: list[str], errors: list[RowE
                 RowError(
                     group.first_row,
                     kind_b,
-                    _g("The %(first)s matches “%(one)s” and the %(second)s matches “%(other)s” in the register: they cannot be one entity.")
+                    gettext(
+                        "The %(first)s matches “%(one)s” and the %(second)s matches “%(other)s” in the "
+                        "register: they cannot be one entity."
+                    )
                     % {"first": kind_a.upper(), "one": a.name, "second": kind_b.upper(), "other": b.name},
                     group.ids[kind_b],
                 )
@@ -680,7 +792,10 @@ def _match_existing(groups: list[_Group], prefixes: list[str], errors: list[RowE
                 RowError(
                     group.first_row,
                     kind,
-                    _g("An entity with this %(identifier)s is in the register outside your territory; this import cannot change it.")
+                    gettext(
+                        "An entity with this %(identifier)s is in the register outside your territory; "
+                        "this import cannot change it."
+                    )
                     % {"identifier": kind.upper()},
                     group.ids[kind],
                 )
@@ -693,7 +808,10 @@ def _match_existing(groups: list[_Group], prefixes: list[str], errors: list[RowE
                     RowError(
                         group.row_of.get(other, group.first_row),
                         other,
-                        _g("The entity found by its %(identifier)s has a different %(other)s in the register (%(stored)s).")
+                        gettext(
+                            "The entity found by its %(identifier)s has a different %(other)s in the "
+                            "register (%(stored)s)."
+                        )
                         % {"identifier": kind.upper(), "other": other.upper(), "stored": stored},
                         group.ids[other],
                     )
@@ -711,7 +829,9 @@ def _entity_data(group: _Group) -> dict[str, str]:
         if not value and entity is not None:
             # An empty cell keeps what the register holds.
             stored = entity.gmina.code if field_name == "gmina" else getattr(entity, field_name)
-            value = stored.isoformat() if isinstance(stored, date) else ("" if stored is None else str(stored))
+            value = (
+                stored.isoformat() if isinstance(stored, date) else ("" if stored is None else str(stored))
+            )
         data[field_name] = value
     return data
 
@@ -766,7 +886,14 @@ def check_rows(
         for field_name, messages in problems.items():
             column = COLUMN_OF.get(field_name, "")
             for message in messages:
-                errors.append(RowError(group.row_of.get(column, group.first_row), column, message, group.values.get(column, "")))
+                errors.append(
+                    RowError(
+                        group.row_of.get(column, group.first_row),
+                        column,
+                        message,
+                        group.values.get(column, ""),
+                    )
+                )
         if not problems:
             entity.teryt = entity.gmina.code
             if group.existing is None:
@@ -781,12 +908,20 @@ def check_rows(
                     report.entities_unchanged += 1
         _check_offers(group, entity, cpv_codes, offers, plan, errors)
         done += 1 + len(group.offers)
-        if progress is not None and done // PROGRESS_EVERY != (done - 1 - len(group.offers)) // PROGRESS_EVERY:
+        if (
+            progress is not None
+            and done // PROGRESS_EVERY != (done - 1 - len(group.offers)) // PROGRESS_EVERY
+        ):
             progress(min(done, total), total)
     if not errors:
         _prepare_documents(plan)
     if errors:
-        errors.sort(key=lambda error: (error.row, COLUMN_NAMES.index(error.column) if error.column in COLUMN_NAMES else -1))
+        errors.sort(
+            key=lambda error: (
+                error.row,
+                COLUMN_NAMES.index(error.column) if error.column in COLUMN_NAMES else -1,
+            )
+        )
         raise ImportFileRejected(errors, report.warnings)
     report.entities_created = len(plan.new_entities)
     report.entities_updated = len(plan.changed_entities)
@@ -805,23 +940,46 @@ def _check_offers(
 ) -> None:
     seen: dict[tuple[str, str], int] = {}
     for number, cells in group.offers:
-        name, raw_cpv, description = cells.get("oferta_nazwa", ""), cells.get("oferta_cpv", ""), cells.get("oferta_opis", "")
+        name, raw_cpv, description = (
+            cells.get("oferta_nazwa", ""),
+            cells.get("oferta_cpv", ""),
+            cells.get("oferta_opis", ""),
+        )
         problems_before = len(errors)
         if not name:
-            errors.append(RowError(number, "oferta_nazwa", _g("An offer item needs a name.")))
+            errors.append(RowError(number, "oferta_nazwa", gettext("An offer item needs a name.")))
         elif len(name) > 200:
-            errors.append(RowError(number, "oferta_nazwa", _g("An offer item's name has at most 200 characters."), name[:50] + "…"))
+            errors.append(
+                RowError(
+                    number,
+                    "oferta_nazwa",
+                    gettext("An offer item's name has at most 200 characters."),
+                    name[:50] + "…",
+                )
+            )
         code = cpv_codes.get(raw_cpv.replace(" ", ""))
         if not raw_cpv:
-            errors.append(RowError(number, "oferta_cpv", _g("An offer item needs a CPV code.")))
+            errors.append(RowError(number, "oferta_cpv", gettext("An offer item needs a CPV code.")))
         elif code is None:
-            errors.append(RowError(number, "oferta_cpv", _g("There is no such code in the CPV 2008 dictionary."), raw_cpv))
+            errors.append(
+                RowError(
+                    number,
+                    "oferta_cpv",
+                    gettext("There is no such code in the CPV 2008 dictionary."),
+                    raw_cpv,
+                )
+            )
         if len(errors) > problems_before:
             continue
         key = (code, name)
         if key in seen:
             errors.append(
-                RowError(number, "oferta_nazwa", _g("This offer item (CPV code and name) repeats row %(row)s.") % {"row": seen[key]}, name)
+                RowError(
+                    number,
+                    "oferta_nazwa",
+                    gettext("This offer item (CPV code and name) repeats row %(row)s.") % {"row": seen[key]},
+                    name,
+                )
             )
             continue
         seen[key] = number
@@ -855,23 +1013,34 @@ def _write(plan: _Plan, *, user: Any) -> list[int]:
     """Write the plan in one transaction, with history rows by `user`; the touched entities' ids."""
     touched: set[int] = set()
     now = timezone.now()
-    history = {"default_user": user, "default_change_reason": CHANGE_REASON, "default_date": now, "batch_size": 500}
+    history = {
+        "default_user": user,
+        "default_change_reason": CHANGE_REASON,
+        "default_date": now,
+        "batch_size": 500,
+    }
     # Every row was checked against the user's scope in check_rows.
     with transaction.atomic(), system_scope("an import writes rows checked against the user's scope"):
         if plan.new_entities:
             bulk_create_with_history(plan.new_entities, Entity, **history)
             touched.update(entity.pk for entity in plan.new_entities)
         if plan.changed_entities:
-            changed = sorted({name for _entity, names in plan.changed_entities for name in names} | {"teryt", "updated_at"})
+            changed = sorted(
+                {name for _entity, names in plan.changed_entities for name in names} | {"teryt", "updated_at"}
+            )
             entities = []
             for entity, _names in plan.changed_entities:
                 entity.updated_at = now
                 entities.append(entity)
-            bulk_update_with_history(entities, Entity, [name.removesuffix("_id") for name in changed], **history)
+            bulk_update_with_history(
+                entities, Entity, [name.removesuffix("_id") for name in changed], **history
+            )
             touched.update(entity.pk for entity in entities)
         for entity in plan.moved_entities:
             # Offer items carry their entity's TERYT code for territorial filters (OfferItem.save).
-            OfferItem.objects.unscoped(reason="offer items follow their entity").filter(entity=entity).update(teryt=entity.teryt)
+            OfferItem.objects.unscoped(reason="offer items follow their entity").filter(entity=entity).update(
+                teryt=entity.teryt
+            )
         for item in plan.new_offers:
             # bulk_create takes entity_id from the entity saved above.
             item.teryt = item.entity.teryt
@@ -899,7 +1068,10 @@ def run_import(
         parsed = rows_or_file
     elif isinstance(rows_or_file, list) and (not rows_or_file or isinstance(rows_or_file[0], Mapping)):
         header = list(dict.fromkeys(name for row in rows_or_file for name in row))
-        lines = [(number, [row.get(name, "") for name in header]) for number, row in enumerate(rows_or_file, start=2)]
+        lines = [
+            (number, [row.get(name, "") for name in header])
+            for number, row in enumerate(rows_or_file, start=2)
+        ]
         parsed = _parse_table(header, lines, [], {"format": "rows"})
     else:
         parsed = parse_file(rows_or_file)
@@ -932,7 +1104,9 @@ def confirm_import(*, check: Job, user: Any) -> Job:
         if check.result.get("confirmed_job"):
             return Job.objects.get(pk=check.result["confirmed_job"])
         parsed = ParsedFile.from_payload(check.payload)
-        job = Job.objects.create(kind=WRITE_KIND, created_by=user, total=len(parsed.rows), payload=check.payload)
+        job = Job.objects.create(
+            kind=WRITE_KIND, created_by=user, total=len(parsed.rows), payload=check.payload
+        )
         check.result = {**check.result, "confirmed_job": job.pk}
         check.payload = {}
         check.save(update_fields=["result", "payload"])
@@ -970,25 +1144,44 @@ def run_import_job(job_id: int) -> Job:
             }
             problems = [asdict(error) for error in rejected.errors[:MAX_LISTED_PROBLEMS]]
             if writing:
-                result["message"] = _g("The register changed since the check; nothing was written. Check the file again.")
-                job.move_to(Job.Status.FAILED, result=result, error_report=problems, payload={}, done=job.total)
+                result["message"] = gettext(
+                    "The register changed since the check; nothing was written. Check the file again."
+                )
+                job.move_to(
+                    Job.Status.FAILED, result=result, error_report=problems, payload={}, done=job.total
+                )
             else:
                 job.move_to(Job.Status.DONE, result=result, error_report=problems, done=job.total)
         except PermissionError:
-            job.move_to(Job.Status.FAILED, result={"message": _g("You may no longer import entities.")}, payload={})
+            job.move_to(
+                Job.Status.FAILED,
+                result={"message": gettext("You may no longer import entities.")},
+                payload={},
+            )
         except IntegrityError:
             logger.warning("import job %s hit a constraint", job.pk, exc_info=True)
             job.move_to(
                 Job.Status.FAILED,
-                result={"message": _g("The register changed while the file was written; nothing was written. Check the file again.")},
+                result={
+                    "message": gettext(
+                        "The register changed while the file was written; nothing was written. Check the "
+                        "file again."
+                    )
+                },
                 payload={},
             )
         except Exception:
             logger.exception("import job %s failed", job.pk)
-            job.move_to(Job.Status.FAILED, result={"message": _g("The import failed unexpectedly; nothing was written.")}, payload={})
+            job.move_to(
+                Job.Status.FAILED,
+                result={"message": gettext("The import failed unexpectedly; nothing was written.")},
+                payload={},
+            )
         else:
             result = {"valid": True, **report.as_dict()}
-            job.move_to(Job.Status.DONE, result=result, done=job.total, payload={} if writing else job.payload)
+            job.move_to(
+                Job.Status.DONE, result=result, done=job.total, payload={} if writing else job.payload
+            )
     return job
 
 
@@ -1004,9 +1197,16 @@ def neutralise(value: Any) -> str:
 def problems_csv(problems: Iterable[Mapping[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow([_g("row"), _g("column"), _g("value"), _g("problem")])
+    writer.writerow([gettext("row"), gettext("column"), gettext("value"), gettext("problem")])
     for problem in problems:
-        writer.writerow([problem.get("row") or "", neutralise(problem.get("column")), neutralise(problem.get("value")), neutralise(problem.get("reason"))])
+        writer.writerow(
+            [
+                problem.get("row") or "",
+                neutralise(problem.get("column")),
+                neutralise(problem.get("value")),
+                neutralise(problem.get("reason")),
+            ]
+        )
     return "\ufeff" + out.getvalue()
 
 
@@ -1020,7 +1220,7 @@ def template_xlsx() -> bytes:
     for cell in sheet[2]:
         cell.number_format = "@"  # text, so codes keep their leading zeros
     forms_sheet = workbook.create_sheet("formy_prawne")
-    forms_sheet.append(["forma_prawna", _g("name")])
+    forms_sheet.append(["forma_prawna", gettext("name")])
     for code, label in legal_form_choices():
         forms_sheet.append([code, label])
     out = io.BytesIO()

@@ -57,7 +57,9 @@ def manage_list(request: HttpRequest) -> HttpResponse:
     entities = editable_entities(request.user).select_related("gmina__parent")
     query = request.GET.get("q", "").strip()[:100]
     if query:
-        entities = entities.filter(name__icontains=query) | entities.filter(nip=query) | entities.filter(krs=query)
+        entities = (
+            entities.filter(name__icontains=query) | entities.filter(nip=query) | entities.filter(krs=query)
+        )
     page = Paginator(entities.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -78,7 +80,9 @@ def create(request: HttpRequest) -> HttpResponse:
     _require(bool(prefixes))
     form = EntityForm(request.POST or None, prefixes=prefixes)
     if request.method == "POST" and form.is_valid():
-        entity = services.save_entity(entity=form.save(commit=False), by=request.user, reason="entities.entity.created")
+        entity = services.save_entity(
+            entity=form.save(commit=False), by=request.user, reason="entities.entity.created"
+        )
         messages.success(request, _("The entity was added."))
         return redirect("entities:manage_detail", pk=entity.pk)
     return render(request, "entities/entity_form.html", {"form": form, "entity": None})
@@ -88,7 +92,9 @@ def create(request: HttpRequest) -> HttpResponse:
 def manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(_may_keep(request.user))
     entity = _editable_or_404(request, pk)
-    offer = OfferItem.objects.unscoped(reason="the offer of an entity the user may edit").filter(entity=entity)
+    offer = OfferItem.objects.unscoped(reason="the offer of an entity the user may edit").filter(
+        entity=entity
+    )
     return render(
         request,
         "entities/manage_detail.html",
@@ -112,7 +118,9 @@ def _conflict(form, entity: Entity) -> bool:
         who = str(last.history_user) if last and last.history_user else _("someone")
         form.add_error(
             None,
-            _("%(who)s changed this entity at %(when)s, after you opened the form. Open it again to see their changes.")
+            _(
+                "%(who)s changed this entity at %(when)s, after you opened the form. Open it again to see their changes."
+            )
             % {"who": who, "when": entity.updated_at.strftime("%Y-%m-%d %H:%M")},
         )
         return True
@@ -127,11 +135,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     prefixes = keeper_prefixes(request.user)
     is_keeper = any(entity.teryt.startswith(prefix) for prefix in prefixes)
     data = request.POST or None
-    form = EntityForm(data, instance=entity, prefixes=prefixes) if is_keeper else EntityProfileForm(data, instance=entity)
+    form = (
+        EntityForm(data, instance=entity, prefixes=prefixes)
+        if is_keeper
+        else EntityProfileForm(data, instance=entity)
+    )
     if request.method == "POST" and form.is_valid():
         fresh = Entity.objects.in_scope([entity.teryt]).get(pk=entity.pk)
         if not _conflict(form, fresh):
-            services.save_entity(entity=form.save(commit=False), by=request.user, reason="entities.entity.changed")
+            services.save_entity(
+                entity=form.save(commit=False), by=request.user, reason="entities.entity.changed"
+            )
             messages.success(request, _("The changes were saved."))
             return redirect("entities:manage_detail", pk=entity.pk)
     return render(request, "entities/entity_form.html", {"form": form, "entity": entity})
@@ -148,7 +162,9 @@ def ps_status(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fresh = Entity.objects.in_scope([entity.teryt]).get(pk=entity.pk)
         if not _conflict(form, fresh):
-            services.save_entity(entity=form.save(commit=False), by=request.user, reason="entities.entity.ps_status")
+            services.save_entity(
+                entity=form.save(commit=False), by=request.user, reason="entities.entity.ps_status"
+            )
             messages.success(request, _("The social enterprise status was saved."))
             return redirect("entities:manage_detail", pk=entity.pk)
     return render(request, "entities/ps_status_form.html", {"form": form, "entity": entity})
@@ -180,7 +196,10 @@ def missing_reports(request: HttpRequest) -> HttpResponse:
         year = report_year()
     year = min(max(year, 2022), date.today().year - 1)
     entities = (
-        Entity.objects.in_scope(prefixes).missing_annual_report(year).select_related("gmina__parent").order_by("teryt", "name")
+        Entity.objects.in_scope(prefixes)
+        .missing_annual_report(year)
+        .select_related("gmina__parent")
+        .order_by("teryt", "name")
     )
     page = Paginator(entities, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -213,7 +232,10 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _offer_item_or_404(request: HttpRequest, pk: int) -> OfferItem:
     item = get_object_or_404(
-        OfferItem.objects.unscoped(reason="narrowed to editable entities below").select_related("entity", "cpv"), pk=pk
+        OfferItem.objects.unscoped(reason="narrowed to editable entities below").select_related(
+            "entity", "cpv"
+        ),
+        pk=pk,
     )
     if not may_edit(request.user, item.entity):
         raise Http404
@@ -227,7 +249,9 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _offer_item_or_404(request, pk)
     form = OfferItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
-        services.save_offer_item(item=form.save(commit=False), by=request.user, reason="entities.offer.changed")
+        services.save_offer_item(
+            item=form.save(commit=False), by=request.user, reason="entities.offer.changed"
+        )
         messages.success(request, _("The offer item was saved."))
         return redirect("entities:manage_detail", pk=item.entity_id)
     return render(request, "entities/offer_form.html", {"form": form, "entity": item.entity, "item": item})
@@ -240,5 +264,7 @@ def offer_publish(request: HttpRequest, pk: int) -> HttpResponse:
     item = _offer_item_or_404(request, pk)
     publish = request.POST.get("publish") == "1"
     services.set_offer_item_published(item=item, published=publish, by=request.user)
-    messages.success(request, _("The item is published.") if publish else _("The item is hidden from the catalogue."))
+    messages.success(
+        request, _("The item is published.") if publish else _("The item is hidden from the catalogue.")
+    )
     return redirect("entities:manage_detail", pk=item.entity_id)

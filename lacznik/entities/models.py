@@ -29,7 +29,10 @@ class LegalForm(models.TextChoices):
     SOCIAL_INTEGRATION_CENTRE = "cis", _("social integration centre (CIS)")  # (c)
     SOCIAL_INTEGRATION_CLUB = "kis", _("social integration club (KIS)")  # (c)
     WORKERS_COOPERATIVE = "spoldzielnia-pracy", _("workers' cooperative")  # (d)
-    AGRICULTURAL_COOPERATIVE = "spoldzielnia-produkcji-rolnej", _("agricultural production cooperative")  # (d)
+    AGRICULTURAL_COOPERATIVE = (
+        "spoldzielnia-produkcji-rolnej",
+        _("agricultural production cooperative"),
+    )  # (d)
     FOUNDATION = "fundacja", _("foundation")  # (e)
     ASSOCIATION = "stowarzyszenie", _("association")  # (e)
     OTHER_NGO = "inna-organizacja-pozarzadowa", _("other non-governmental organisation")  # (e)
@@ -55,6 +58,7 @@ class Mark(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("mark")
@@ -102,9 +106,7 @@ class Entity(ScopedModel):
         _("postal code"),
         max_length=6,
         blank=True,
-        validators=[
-            RegexValidator(r"^\d{2}-\d{3}$", _("Write the postal code as 00-000."))
-        ],
+        validators=[RegexValidator(r"^\d{2}-\d{3}$", _("Write the postal code as 00-000."))],
     )
     city = models.CharField(_("town"), max_length=120, blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
@@ -150,7 +152,8 @@ class Entity(ScopedModel):
             models.UniqueConstraint(fields=["regon"], condition=~Q(regon=""), name="entity_unique_regon"),
             models.UniqueConstraint(fields=["krs"], condition=~Q(krs=""), name="entity_unique_krs"),
             models.CheckConstraint(
-                condition=Q(ps_lost_on__isnull=True) | Q(ps_granted_on__isnull=False, ps_lost_on__gte=models.F("ps_granted_on")),
+                condition=Q(ps_lost_on__isnull=True)
+                | Q(ps_granted_on__isnull=False, ps_lost_on__gte=models.F("ps_granted_on")),
                 name="entity_ps_lost_after_granted",
             ),
         ]
@@ -197,7 +200,9 @@ class Entity(ScopedModel):
     def is_social_enterprise(self) -> bool:
         today = date.today()
         return bool(
-            self.ps_granted_on and self.ps_granted_on <= today and (self.ps_lost_on is None or self.ps_lost_on > today)
+            self.ps_granted_on
+            and self.ps_granted_on <= today
+            and (self.ps_lost_on is None or self.ps_lost_on > today)
         )
 
     @property
@@ -231,10 +236,14 @@ class OfferItemQuerySet(ScopedQuerySet):
 class OfferItem(ScopedModel):
     """A product or service the entity offers, classified with a CPV 2008 code."""
 
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="offer_items", verbose_name=_("entity"))
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="offer_items", verbose_name=_("entity")
+    )
     # Copied from the entity: offers are filtered by territory without a join.
     teryt = models.CharField(_("TERYT code"), max_length=7, db_index=True, editable=False)
-    cpv = models.ForeignKey("cpv.CpvCode", on_delete=models.PROTECT, related_name="offer_items", verbose_name=_("CPV code"))
+    cpv = models.ForeignKey(
+        "cpv.CpvCode", on_delete=models.PROTECT, related_name="offer_items", verbose_name=_("CPV code")
+    )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     is_published = models.BooleanField(_("published"), default=True)

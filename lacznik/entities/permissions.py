@@ -1,7 +1,13 @@
 from lacznik.accounts.roles import Role
 
 GRANTS = {
-    Role.ADMINISTRATOR: ["entities.view_entity", "entities.view_national_statistics"],
+    Role.ADMINISTRATOR: [
+        "entities.view_entity",
+        "entities.view_national_statistics",
+        "entities.add_mark",
+        "entities.change_mark",
+        "entities.view_mark",
+    ],
     Role.NATIONAL_COORDINATOR: ["entities.view_entity", "entities.view_national_statistics"],
     Role.REGIONAL_COORDINATOR: [
         "entities.view_entity",

@@ -40,7 +40,12 @@ def offer_item_sample(code: str) -> Sample:
     entity = Entity.objects.in_scope([code]).get(pk=entity_sample(code).kwargs["pk"])
     cpv, _created = CpvCode.objects.get_or_create(
         code="55520000-1",
-        defaults={"level": 3, "kind": CpvCode.Kind.SERVICES, "name": "Usługi dostarczania posiłków", "name_en": "Catering"},
+        defaults={
+            "level": 3,
+            "kind": CpvCode.Kind.SERVICES,
+            "name": "Usługi dostarczania posiłków",
+            "name_en": "Catering",
+        },
     )
     item = save_offer_item(item=OfferItem(entity=entity, cpv=cpv, name=f"Obiady próbne {code}"), by=None)
     return Sample(kwargs={"pk": item.pk}, marker=item.name)
@@ -63,7 +68,9 @@ POLICIES: dict[str, Policy] = {
         object=entity_sample,
         scoped=True,
     ),
-    "entities:ps_status": Policy(read=KEEPERS, change=KEEPERS, methods=("POST",), object=entity_sample, scoped=True),
+    "entities:ps_status": Policy(
+        read=KEEPERS, change=KEEPERS, methods=("POST",), object=entity_sample, scoped=True
+    ),
     "entities:annual_report": Policy(
         read=KEEPERS, change=KEEPERS, methods=("POST",), object=entity_sample, scoped=True
     ),

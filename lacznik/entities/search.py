@@ -11,49 +11,19 @@ The query that reaches the database is built from the analysed tokens alone (let
 nothing a visitor types can act as FTS5 or tsquery syntax.
 """
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
 
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from lacznik.core.text import fold
+from lacznik.core.polish import WORD, document, word_keys, words
 
 # Hits are counted up to this many; past it the page says "over 1,000".
 COUNT_CAP = 1000
 # Words of a query beyond this many are ignored (a query is a few words, not a document).
 MAX_QUERY_WORDS = 8
-_WORD = re.compile(r"\w+", re.UNICODE)
-_TOKEN = re.compile(r"[a-z0-9]+")
-
-
-@cache
-def _morfeusz():
-    import morfeusz2
-
-    return morfeusz2.Morfeusz(generate=False, expand_tags=False)
-
-
-@lru_cache(maxsize=200_000)
-def word_keys(word: str) -> tuple[str, ...]:
-    """The folded form and folded lemmas of one word: 'Spółdzielni' → ('spoldzielni', 'spoldzielnia')."""
-    keys = {fold(word)}
-    for _start, _end, (_form, lemma, *_rest) in _morfeusz().analyse(word):
-        # SGJP marks homonyms as "zamek:s1"; the part before the colon is the lemma.
-        keys.add(fold(lemma.split(":", 1)[0]))
-    return tuple(sorted(key for key in keys if _TOKEN.fullmatch(key)))
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(text or "")
-
-
-def document(*texts: str) -> str:
-    """The search document of some texts: every key of every word, in order, space-separated."""
-    return " ".join(key for text in texts for word in words(text) for key in word_keys(word))
 
 
 @dataclass(frozen=True)
@@ -123,7 +93,9 @@ def install_index(using_connection=None) -> None:
             return
         if conn.vendor != "sqlite":
             return
-        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{FTS_TABLE}_%"])
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{FTS_TABLE}_%"]
+        )
         complete = cursor.fetchone()[0] == 3
         for statement in _SQLITE_INDEX:
             cursor.execute(statement)
@@ -145,6 +117,8 @@ def _of_hit(queryset: QuerySet) -> tuple[str, tuple]:
 def ranked_ids(queryset: QuerySet, query: Query, *, limit: int, offset: int = 0) -> list[int]:
     """Primary keys of the rows of `queryset` (already filtered and scoped) that match `query`,
     best first."""
+    if queryset.query.is_empty():  # a filter refused its value (e.g. teryt=12345): no SQL to run
+        return []
     inner, params = _inner(queryset) if connection.vendor == "postgresql" else _of_hit(queryset)
     if connection.vendor == "postgresql":
         sql = (
@@ -170,6 +144,8 @@ def capped_count(queryset: QuerySet, query: Query | None, cap: int = COUNT_CAP) 
     """How many rows match, counted up to `cap` + 1 (more than `cap` means "over cap")."""
     if not query:
         return queryset.order_by()[: cap + 1].count()
+    if queryset.query.is_empty():
+        return 0
     inner, params = _inner(queryset) if connection.vendor == "postgresql" else _of_hit(queryset)
     if connection.vendor == "postgresql":
         sql = (
@@ -193,7 +169,8 @@ def matching(queryset: QuerySet, query: Query) -> QuerySet:
     if connection.vendor == "postgresql":
         return queryset.filter(
             pk__in=RawSQL(
-                "SELECT id FROM entities_entity WHERE search_vector @@ to_tsquery('simple', %s)", (query.tsquery(),)
+                "SELECT id FROM entities_entity WHERE search_vector @@ to_tsquery('simple', %s)",
+                (query.tsquery(),),
             )
         )
     return queryset.filter(
@@ -211,7 +188,7 @@ def highlight_spans(text: str, query: Query) -> list[tuple[str, bool]]:
     wanted = query.keys
     pieces: list[tuple[str, bool]] = []
     position = 0
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         if wanted.intersection(word_keys(match.group())):
             if match.start() > position:
                 pieces.append((text[position : match.start()], False))

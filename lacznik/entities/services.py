@@ -57,7 +57,9 @@ def save_offer_item(*, item: OfferItem, by: User | None, reason: str = "") -> Of
 @transaction.atomic
 def set_offer_item_published(*, item: OfferItem, published: bool, by: User | None) -> OfferItem:
     item.is_published = published
-    return save_offer_item(item=item, by=by, reason="entities.offer.published" if published else "entities.offer.unpublished")
+    return save_offer_item(
+        item=item, by=by, reason="entities.offer.published" if published else "entities.offer.unpublished"
+    )
 
 
 @transaction.atomic

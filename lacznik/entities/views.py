@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, render
 
 from lacznik.territory.models import Unit
 
-from .filters import RELEVANCE, Catalogue, public_entities
+from .filters import Catalogue, public_entities
 from .filters import catalogue as filter_catalogue
 from .models import Entity, LegalForm, OfferItem
-from .search import COUNT_CAP, capped_count, ranked_ids
+from .search import COUNT_CAP
 
 PAGE_SIZE = 20
 
@@ -39,16 +39,11 @@ def _with_places_and_offer(entities):
     )
 
 
-def results_page(found: Catalogue, number: int) -> tuple[list[Entity], int]:
-    """One page of the filtered catalogue (best first for a search) and the capped hit count."""
-    offset = (number - 1) * PAGE_SIZE
-    if found.query and found.sort == RELEVANCE:
-        ids = ranked_ids(found.queryset, found.query, limit=PAGE_SIZE, offset=offset)
-        by_pk = _with_places_and_offer(Entity.objects.unscoped(reason="rows already filtered")).in_bulk(ids)
-        entities = [by_pk[pk] for pk in ids if pk in by_pk]
-    else:
-        entities = list(_with_places_and_offer(found.matching())[offset : offset + PAGE_SIZE])
-    return entities, capped_count(found.queryset, found.query)
+def results_page(found: Catalogue, number: int) -> tuple[list[Entity], int, bool]:
+    """One page of the filtered catalogue, the capped hit count and whether it is ranked."""
+    ids, total, ranked = found.page_ids(offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    by_pk = _with_places_and_offer(Entity.objects.unscoped(reason="rows already filtered")).in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk], total, ranked
 
 
 def _territory_choices(params) -> dict:
@@ -68,7 +63,7 @@ def _territory_choices(params) -> dict:
 def catalogue(request: HttpRequest) -> HttpResponse:
     found = filter_catalogue(request.GET, public_entities())
     number = _page_number(request)
-    entities, total = results_page(found, number)
+    entities, total, ranked = results_page(found, number)
     query_string = request.GET.copy()
     query_string.pop("page", None)
     context = {
@@ -77,6 +72,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "entities": entities,
         "total": total,
         "capped": total > COUNT_CAP,
+        "unranked_search": bool(found.query) and not ranked,
         "page_number": number,
         "has_previous": number > 1,
         "has_next": len(entities) == PAGE_SIZE and number * PAGE_SIZE < min(total, COUNT_CAP + 1),
@@ -85,7 +81,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "legal_forms": LegalForm.choices,
         **_territory_choices(request.GET),
     }
-    template = "entities/_results.html" if request.htmx and request.htmx.target == "wyniki" else "entities/catalogue.html"
+    template = (
+        "entities/_results.html"
+        if request.htmx and request.htmx.target == "wyniki"
+        else "entities/catalogue.html"
+    )
     return render(request, template, context)
 
 
@@ -124,7 +124,11 @@ def statistics(request: HttpRequest) -> HttpResponse:
     regions = [{**row, "name": names.get(row["region"], row["region"])} for row in by_region]
     forms = dict(LegalForm.choices)
     by_form = [
-        {"code": row["legal_form"], "label": forms.get(row["legal_form"], row["legal_form"]), "total": row["total"]}
+        {
+            "code": row["legal_form"],
+            "label": forms.get(row["legal_form"], row["legal_form"]),
+            "total": row["total"],
+        }
         for row in entities.values("legal_form").annotate(total=Count("pk")).order_by("-total")
     ]
     totals = {

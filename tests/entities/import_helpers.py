@@ -16,7 +16,7 @@ def nip(seed: int) -> str:
     base = 526000000 + seed * 7
     while True:
         digits = f"{base:09d}"
-        check = sum(int(d) * w for d, w in zip(digits, weights)) % 11
+        check = sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11
         if check < 10:
             return digits + str(check)
         base += 1
@@ -25,7 +25,7 @@ def nip(seed: int) -> str:
 def regon(seed: int) -> str:
     weights = (8, 9, 2, 3, 4, 5, 6, 7)
     digits = f"{10000000 + seed:08d}"
-    return digits + str(sum(int(d) * w for d, w in zip(digits, weights)) % 11 % 10)
+    return digits + str(sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 % 10)
 
 
 def krs(seed: int) -> str:
@@ -47,7 +47,9 @@ def row(seed: int = 1, **cells: str) -> dict[str, str]:
     return values
 
 
-def csv_file(rows: list[dict[str, str]], header: list[str] | None = None, delimiter: str = ";", encoding: str = "utf-8") -> bytes:
+def csv_file(
+    rows: list[dict[str, str]], header: list[str] | None = None, delimiter: str = ";", encoding: str = "utf-8"
+) -> bytes:
     header = header or list(dict.fromkeys(name for r in rows for name in r)) or HEADER
     lines = [delimiter.join(header)]
     for r in rows:
@@ -55,14 +57,18 @@ def csv_file(rows: list[dict[str, str]], header: list[str] | None = None, delimi
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
 
 
-def xlsx_file(rows: list[dict[str, str]], extra_sheets: int = 0, numeric: dict[str, int] | None = None) -> bytes:
+def xlsx_file(
+    rows: list[dict[str, str]], extra_sheets: int = 0, numeric: dict[str, int] | None = None
+) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "dane"
     header = list(dict.fromkeys(name for r in rows for name in r))
     sheet.append(header)
     for r in rows:
-        sheet.append([int(r[name]) if numeric and name in numeric and r[name] else r[name] for name in header])
+        sheet.append(
+            [int(r[name]) if numeric and name in numeric and r[name] else r[name] for name in header]
+        )
     for number in range(extra_sheets):
         other = workbook.create_sheet(f"inny {number}")
         other.append(["to nie są dane"])

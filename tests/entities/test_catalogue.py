@@ -36,7 +36,9 @@ def test_filters_make_a_shareable_url(client, db):
 
 
 def test_social_enterprise_filter(client, db):
-    enterprise = EntityFactory(name="Przedsiębiorstwo Przykładowe", ps_granted_on=date(2024, 2, 1), ps_decision_number="1/2024")
+    enterprise = EntityFactory(
+        name="Przedsiębiorstwo Przykładowe", ps_granted_on=date(2024, 2, 1), ps_decision_number="1/2024"
+    )
     EntityFactory(name="Bez Statusu Przykładowe")
     html = client.get(reverse("entities:catalogue"), {"ps": "1"}).content.decode()
     assert enterprise.name in html and "Bez Statusu" not in html
@@ -48,9 +50,15 @@ def test_cpv_and_mark_filters(client, db):
     caterer = EntityFactory(name="Kuchnia Przykładowa")
     OfferItemFactory(entity=caterer, cpv=cpv("55520000-1"))
     gardener = EntityFactory(name="Ogrody Przykładowe")
-    OfferItemFactory(entity=gardener, cpv=cpv("77310000-6", "Usługi sadzenia roślin oraz utrzymania terenów zielonych"))
+    OfferItemFactory(
+        entity=gardener, cpv=cpv("77310000-6", "Usługi sadzenia roślin oraz utrzymania terenów zielonych")
+    )
     gardener.marks.add(Mark.objects.get(code="zakup-prospoleczny"))
-    for params, expected in [({"cpv": "55"}, caterer), ({"cpv": "773"}, gardener), ({"znak": "zakup-prospoleczny"}, gardener)]:
+    for params, expected in [
+        ({"cpv": "55"}, caterer),
+        ({"cpv": "773"}, gardener),
+        ({"znak": "zakup-prospoleczny"}, gardener),
+    ]:
         html = client.get(reverse("entities:catalogue"), params).content.decode()
         other = gardener if expected is caterer else caterer
         assert expected.name in html and other.name not in html, params
@@ -91,7 +99,14 @@ def test_entity_page_shows_the_profile_and_the_offer(client, db):
     OfferItemFactory(entity=entity, name="Obiady dla szkół")
     OfferItemFactory(entity=entity, name="Ukryta pozycja", is_published=False)
     html = client.get(entity.get_absolute_url()).content.decode()
-    for text in ["8567346215", "0000123456", "WPS-II.1.2024", "Obiady dla szkół", "55520000-1", "biuro@przykladowa.example"]:
+    for text in [
+        "8567346215",
+        "0000123456",
+        "WPS-II.1.2024",
+        "Obiady dla szkół",
+        "55520000-1",
+        "biuro@przykladowa.example",
+    ]:
         assert text in html
     assert "Ukryta pozycja" not in html
 
@@ -112,3 +127,17 @@ def test_statistics_count_every_region(client, national_coordinator, db):
 def test_statistics_are_for_national_roles(client, persona, request):
     login_verified(client, request.getfixturevalue(persona))
     assert client.get(reverse("entities:statistics")).status_code == 403
+
+
+def test_a_search_with_more_hits_than_the_cap_lists_them_by_name(client, db, monkeypatch):
+    monkeypatch.setattr("lacznik.entities.filters.COUNT_CAP", 3)
+    for name in ["Usługi Ż", "Usługi A", "Usługi M", "Usługi C"]:
+        EntityFactory(name=name, description="usługi usługi usługi" if name == "Usługi Ż" else "")
+    response = client.get(reverse("entities:catalogue"), {"q": "usługi"})
+    names = [entity.name for entity in response.context["entities"]]
+    assert names == ["Usługi A", "Usługi C", "Usługi M", "Usługi Ż"]
+    assert response.context["unranked_search"]
+    monkeypatch.setattr("lacznik.entities.filters.COUNT_CAP", 10)
+    response = client.get(reverse("entities:catalogue"), {"q": "usługi"})
+    assert response.context["entities"][0].name == "Usługi Ż"  # ranked: the most mentions first
+    assert not response.context["unranked_search"]

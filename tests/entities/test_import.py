@@ -74,7 +74,10 @@ def test_unknown_legal_form_is_refused(register, mazowsze_coordinator):
 
 
 def test_legal_form_may_be_written_as_its_polish_name(register, mazowsze_coordinator):
-    report = run_import(csv_file([row(1, forma_prawna="Spółdzielnia Socjalna"), row(2, forma_prawna="FUNDACJA")]), user=mazowsze_coordinator)
+    report = run_import(
+        csv_file([row(1, forma_prawna="Spółdzielnia Socjalna"), row(2, forma_prawna="FUNDACJA")]),
+        user=mazowsze_coordinator,
+    )
     assert report.entities_created == 2
     forms = set(Entity.objects.unscoped(reason="test").values_list("legal_form", flat=True))
     assert forms == {"spoldzielnia-socjalna", "fundacja"}
@@ -158,7 +161,10 @@ def test_windows_1250_is_detected_and_said(register, mazowsze_coordinator):
 
 def test_an_unknown_encoding_is_refused_clearly(register, mazowsze_coordinator):
     # ISO 8859-2 ("Łąka" has bytes that Windows-1250 reads as other signs) and UTF-16.
-    for data in (csv_file([row(1, nazwa="Spółdzielnia Łąka Ślężą")], encoding="iso8859_2"), "nazwa".encode("utf-16")):
+    for data in (
+        csv_file([row(1, nazwa="Spółdzielnia Łąka Ślężą")], encoding="iso8859_2"),
+        "nazwa".encode("utf-16"),
+    ):
         errors = rejected(data, mazowsze_coordinator)
         assert "UTF-8" in errors[0].reason
 
@@ -191,30 +197,48 @@ def test_xlsx_with_several_sheets_reads_the_first_and_says_so(register, mazowsze
 def test_xlsx_numbers_get_their_leading_zeros_back(register, mazowsze_coordinator):
     gmina("0201011")
     cells = row(1, krs=krs(123), teryt_gminy="0201011")
-    dolnoslaskie = run_import(xlsx_file([cells], numeric={"krs": 1, "teryt_gminy": 1, "nip": 1}), user=_coordinator("02"))
+    dolnoslaskie = run_import(
+        xlsx_file([cells], numeric={"krs": 1, "teryt_gminy": 1, "nip": 1}), user=_coordinator("02")
+    )
     assert dolnoslaskie.entities_created == 1
     entity = Entity.objects.unscoped(reason="test").get()
     assert (entity.krs, entity.teryt) == ("0000000123", "0201011")
 
 
 def test_unknown_cpv_code_is_refused(register, mazowsze_coordinator):
-    errors = rejected(csv_file([row(1, oferta_nazwa="Obiady", oferta_cpv="99999999-9")]), mazowsze_coordinator)
+    errors = rejected(
+        csv_file([row(1, oferta_nazwa="Obiady", oferta_cpv="99999999-9")]), mazowsze_coordinator
+    )
     assert "CPV" in problem_at(errors, 2, "oferta_cpv").reason
 
 
 def test_every_problem_of_the_file_is_listed_at_once(register, mazowsze_coordinator):
     errors = rejected(
-        csv_file([row(1, nip="5261043820"), row(2), row(3, teryt_gminy="2862011", kod_pocztowy="00950", email="nie-adres")]),
+        csv_file(
+            [
+                row(1, nip="5261043820"),
+                row(2),
+                row(3, teryt_gminy="2862011", kod_pocztowy="00950", email="nie-adres"),
+            ]
+        ),
         mazowsze_coordinator,
     )
     assert {(error.row, error.column) for error in errors} == {
-        (2, "nip"), (4, "teryt_gminy"), (4, "kod_pocztowy"), (4, "email"),
+        (2, "nip"),
+        (4, "teryt_gminy"),
+        (4, "kod_pocztowy"),
+        (4, "email"),
     }
 
 
 def test_social_enterprise_rules_of_the_model_apply(register, mazowsze_coordinator):
     errors = rejected(
-        csv_file([row(1, forma_prawna="cis", data_decyzji_ps="2024-05-20", numer_decyzji_ps="WPS.1"), row(2, data_decyzji_ps="20.05.2024")]),
+        csv_file(
+            [
+                row(1, forma_prawna="cis", data_decyzji_ps="2024-05-20", numer_decyzji_ps="WPS.1"),
+                row(2, data_decyzji_ps="20.05.2024"),
+            ]
+        ),
         mazowsze_coordinator,
     )
     assert "cannot hold the social enterprise status" in problem_at(errors, 2, "data_decyzji_ps").reason
@@ -248,15 +272,35 @@ def test_a_valid_file_creates_entities_and_offer_with_history(terc, mazowsze_coo
     cpv("90910000-9", "Usługi sprzątania")
     data = csv_file(
         [
-            row(1, regon=regon(1), oferta_nazwa="Obiady dla szkół", oferta_cpv="55520000-1", ulica="ul. Długa 5", kod_pocztowy="00-950", www="przyklad.example"),
+            row(
+                1,
+                regon=regon(1),
+                oferta_nazwa="Obiady dla szkół",
+                oferta_cpv="55520000-1",
+                ulica="ul. Długa 5",
+                kod_pocztowy="00-950",
+                www="przyklad.example",
+            ),
             row(1, regon=regon(1), oferta_nazwa="Sprzątanie biur", oferta_cpv="90910000"),
-            row(2, krs=krs(2), nip="", teryt_gminy="1432013", forma_prawna="fundacja", data_decyzji_ps="", oferta_nazwa=""),
+            row(
+                2,
+                krs=krs(2),
+                nip="",
+                teryt_gminy="1432013",
+                forma_prawna="fundacja",
+                data_decyzji_ps="",
+                oferta_nazwa="",
+            ),
         ]
     )
     report = run_import(data, user=mazowsze_coordinator)
     assert (report.entities_created, report.entities_updated, report.offers_created) == (2, 0, 2)
     first = Entity.objects.unscoped(reason="test").get(nip=nip(1))
-    assert (first.teryt, first.website, first.postal_code) == ("1465011", "https://przyklad.example", "00-950")
+    assert (first.teryt, first.website, first.postal_code) == (
+        "1465011",
+        "https://przyklad.example",
+        "00-950",
+    )
     offer = OfferItem.objects.unscoped(reason="test").filter(entity=first)
     assert sorted(offer.values_list("cpv_id", flat=True)) == ["55520000-1", "90910000-9"]
     assert first.history.get().history_user == mazowsze_coordinator
@@ -268,7 +312,12 @@ def test_a_valid_file_creates_entities_and_offer_with_history(terc, mazowsze_coo
 
 def test_reimporting_the_same_file_changes_nothing(terc, mazowsze_coordinator):
     cpv("55520000-1")
-    data = csv_file([row(n, regon=regon(n), oferta_nazwa="Obiady", oferta_cpv="55520000-1", opis="Catering") for n in range(1, 6)])
+    data = csv_file(
+        [
+            row(n, regon=regon(n), oferta_nazwa="Obiady", oferta_cpv="55520000-1", opis="Catering")
+            for n in range(1, 6)
+        ]
+    )
     run_import(data, user=mazowsze_coordinator)
     before = counts()
     again = run_import(data, user=mazowsze_coordinator)
@@ -282,7 +331,19 @@ def test_a_known_entity_is_updated_once_and_empty_cells_keep_its_values(terc, ma
     item = OfferItemFactory(entity=entity, name="Obiady", description="stary opis")
     history_before = entity.history.count()
     report = run_import(
-        csv_file([row(1, nazwa="Nowa nazwa", teryt_gminy="1432013", oferta_nazwa="Obiady", oferta_cpv="55520000-1", oferta_opis="nowy opis", email="")]),
+        csv_file(
+            [
+                row(
+                    1,
+                    nazwa="Nowa nazwa",
+                    teryt_gminy="1432013",
+                    oferta_nazwa="Obiady",
+                    oferta_cpv="55520000-1",
+                    oferta_opis="nowy opis",
+                    email="",
+                )
+            ]
+        ),
         user=mazowsze_coordinator,
     )
     assert (report.entities_updated, report.offers_updated, report.offers_created) == (1, 1, 0)
@@ -318,7 +379,9 @@ def test_a_check_writes_nothing(register, mazowsze_coordinator):
 
 
 def test_the_problem_list_neutralises_formulas():
-    text = imports.problems_csv([{"row": 2, "column": "nazwa", "value": '=HYPERLINK("http://x.example")', "reason": "zła"}])
+    text = imports.problems_csv(
+        [{"row": 2, "column": "nazwa", "value": '=HYPERLINK("http://x.example")', "reason": "zła"}]
+    )
     assert "'=HYPERLINK" in text and ";=" not in text and ';"=' not in text
 
 

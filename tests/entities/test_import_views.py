@@ -35,7 +35,9 @@ def test_upload_check_preview_confirm(client, terc, mazowsze_coordinator):
 
     response = upload(client, csv_file([row(1, oferta_nazwa="Obiady", oferta_cpv="55520000-1"), row(2)]))
     check = Job.objects.get(kind=imports.CHECK_KIND)
-    assert response.status_code == 302 and response["Location"] == reverse("entities:import_job", args=[check.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "entities:import_job", args=[check.pk]
+    )
     assert counts() == (0, 0, 0, 0)  # the check writes nothing
 
     preview = client.get(response["Location"]).content.decode()

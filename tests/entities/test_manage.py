@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from lacznik.entities.models import Entity, OfferItem
 from lacznik.entities.manage_views import report_year
+from lacznik.entities.models import Entity, OfferItem
 from tests.helpers import login_verified
 
-from .factories import EntityFactory, OfferItemFactory, cpv
+from .factories import EntityFactory, OfferItemFactory
 
 NEW_ENTITY = {
     "name": "Spółdzielnia Socjalna Nowa Przykładowa",
@@ -41,7 +41,10 @@ def test_coordinator_adds_an_entity_in_the_own_voivodeship(client, mazowsze_coor
     assert entity.nip == "8567346215" and entity.teryt == "1465011"
     assert entity.history.get().history_user == mazowsze_coordinator
     # The new entity is found at once.
-    assert "Nowa Przykładowa" in client.get(reverse("entities:catalogue"), {"q": "spoldzielnia"}).content.decode()
+    assert (
+        "Nowa Przykładowa"
+        in client.get(reverse("entities:catalogue"), {"q": "spoldzielnia"}).content.decode()
+    )
 
 
 def test_a_gmina_outside_the_scope_cannot_be_chosen(client, mazowsze_coordinator, gminas):
@@ -58,14 +61,18 @@ def test_a_gmina_outside_the_scope_cannot_be_chosen(client, mazowsze_coordinator
 )
 def test_bad_identifiers_and_forms_are_refused(client, mazowsze_coordinator, gminas, field, value):
     login_verified(client, mazowsze_coordinator)
-    response = client.post(reverse("entities:create"), {**NEW_ENTITY, "gmina": gminas["1465011"].pk, field: value})
+    response = client.post(
+        reverse("entities:create"), {**NEW_ENTITY, "gmina": gminas["1465011"].pk, field: value}
+    )
     assert field in response.context["form"].errors
     assert not entities().exists()
 
 
 def test_an_identifier_is_required(client, mazowsze_coordinator, gminas):
     login_verified(client, mazowsze_coordinator)
-    response = client.post(reverse("entities:create"), {**NEW_ENTITY, "gmina": gminas["1465011"].pk, "nip": ""})
+    response = client.post(
+        reverse("entities:create"), {**NEW_ENTITY, "gmina": gminas["1465011"].pk, "nip": ""}
+    )
     assert response.context["form"].non_field_errors()
     assert not entities().exists()
 
@@ -111,7 +118,11 @@ def test_representative_edits_the_own_profile_only(client, representative, db):
     assert response.status_code == 302
     own.refresh_from_db()
     assert own.description == "Nowy opis naszej działalności."
-    assert own.legal_form == "spoldzielnia-socjalna" and own.ps_granted_on is None and own.name == "Własna Spółdzielnia"
+    assert (
+        own.legal_form == "spoldzielnia-socjalna"
+        and own.ps_granted_on is None
+        and own.name == "Własna Spółdzielnia"
+    )
     assert client.get(reverse("entities:ps_status", args=[own.pk])).status_code == 403
 
 
@@ -126,7 +137,8 @@ def test_two_editors_do_not_overwrite_each_other(client, mazowsze_coordinator, r
     entity.description = "Zmiana koordynatora."
     save_entity(entity=entity, by=mazowsze_coordinator)
     response = client.post(
-        reverse("entities:edit", args=[entity.pk]), {"description": "Zmiana przedstawiciela.", "seen_version": seen}
+        reverse("entities:edit", args=[entity.pk]),
+        {"description": "Zmiana przedstawiciela.", "seen_version": seen},
     )
     assert response.status_code == 200
     assert str(mazowsze_coordinator) in response.content.decode()
@@ -144,7 +156,9 @@ def test_the_status_needs_a_decision_and_an_eligible_form(client, mazowsze_coord
     url = reverse("entities:ps_status", args=[cooperative.pk])
     response = client.post(url, {"ps_granted_on": "2024-03-01", "ps_decision_number": ""})
     assert "ps_decision_number" in response.context["form"].errors
-    response = client.post(url, {"ps_granted_on": "2024-03-01", "ps_decision_number": "WPS.1.2024", "ps_lost_on": "2023-01-01"})
+    response = client.post(
+        url, {"ps_granted_on": "2024-03-01", "ps_decision_number": "WPS.1.2024", "ps_lost_on": "2023-01-01"}
+    )
     assert "ps_lost_on" in response.context["form"].errors
     response = client.post(url, {"ps_granted_on": "2024-03-01", "ps_decision_number": "WPS.1.2024"})
     assert response.status_code == 302
@@ -155,14 +169,19 @@ def test_the_status_needs_a_decision_and_an_eligible_form(client, mazowsze_coord
 
 def test_missing_annual_reports_are_listed_until_recorded(client, mazowsze_coordinator, db):
     year = report_year()
-    owing = EntityFactory(name="Zalega Przykładowa", ps_granted_on=date(year - 1, 1, 1), ps_decision_number="1")
+    owing = EntityFactory(
+        name="Zalega Przykładowa", ps_granted_on=date(year - 1, 1, 1), ps_decision_number="1"
+    )
     EntityFactory(name="Bez Statusu Przykładowa")
-    EntityFactory(name="Warmińska Zalega", code="2862011", ps_granted_on=date(year - 1, 1, 1), ps_decision_number="2")
+    EntityFactory(
+        name="Warmińska Zalega", code="2862011", ps_granted_on=date(year - 1, 1, 1), ps_decision_number="2"
+    )
     login_verified(client, mazowsze_coordinator)
     html = client.get(reverse("entities:missing_reports")).content.decode()
     assert owing.name in html and "Bez Statusu" not in html and "Warmińska Zalega" not in html
     response = client.post(
-        reverse("entities:annual_report", args=[owing.pk]), {"year": year, "filed_on": date(year + 1, 3, 20).isoformat()}
+        reverse("entities:annual_report", args=[owing.pk]),
+        {"year": year, "filed_on": date(year + 1, 3, 20).isoformat()},
     )
     assert response.status_code == 302
     assert owing.name not in client.get(reverse("entities:missing_reports")).content.decode()
@@ -174,7 +193,12 @@ def test_representative_adds_publishes_and_hides_offer(client, representative, c
     login_verified(client, representative)
     response = client.post(
         reverse("entities:offer_create", args=[entity.pk]),
-        {"name": "Catering na konferencje", "cpv": "55520000", "description": "Dla 200 osób.", "is_published": "on"},
+        {
+            "name": "Catering na konferencje",
+            "cpv": "55520000",
+            "description": "Dla 200 osób.",
+            "is_published": "on",
+        },
     )
     assert response.status_code == 302
     item = OfferItem.objects.unscoped(reason="the test's oracle").get()
@@ -190,7 +214,8 @@ def test_an_unknown_cpv_code_is_refused(client, representative, cpv_register):
     entity.representatives.add(representative)
     login_verified(client, representative)
     response = client.post(
-        reverse("entities:offer_create", args=[entity.pk]), {"name": "Coś", "cpv": "99999999-9", "is_published": "on"}
+        reverse("entities:offer_create", args=[entity.pk]),
+        {"name": "Coś", "cpv": "99999999-9", "is_published": "on"},
     )
     assert "cpv" in response.context["form"].errors
     assert not OfferItem.objects.unscoped(reason="the test's oracle").exists()

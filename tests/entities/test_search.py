@@ -42,7 +42,14 @@ def test_letters_without_diacritics_find_the_polish_word(cooperative, foundation
 
 @pytest.mark.parametrize(
     "text",
-    ["spółdzielni socjalnych", "spółdzielniami", "usługami cateringowymi", "usługa cateringowa", "Łodzi", "posiłek"],
+    [
+        "spółdzielni socjalnych",
+        "spółdzielniami",
+        "usługami cateringowymi",
+        "usługa cateringowa",
+        "Łodzi",
+        "posiłek",
+    ],
 )
 def test_other_grammatical_forms_find_the_record(cooperative, foundation, text):
     assert found(text) == [cooperative.name]
@@ -67,7 +74,9 @@ def test_unpublished_offer_is_not_searched(cooperative):
 
 def test_a_hit_in_the_name_ranks_first(db):
     named = EntityFactory(name="Catering Przykładowy", description="Usługi.")
-    described = EntityFactory(name="Spółdzielnia Przykładowa", description="Robimy też catering na zamówienie.")
+    described = EntityFactory(
+        name="Spółdzielnia Przykładowa", description="Robimy też catering na zamówienie."
+    )
     assert found("catering") == [named.name, described.name]
 
 
@@ -89,7 +98,7 @@ def test_the_count_is_capped(db):
 def test_a_query_is_made_of_letters_and_digits_only():
     query = Query.parse('"NEAR(a b)" OR x* ^y -z :col & | !')
     assert all(key.isalnum() for term in query.terms for key in term)
-    assert 'NEAR' not in query.fts5()
+    assert "NEAR" not in query.fts5()
 
 
 def test_the_document_keeps_the_form_and_the_lemmas():

@@ -14,7 +14,10 @@ def highlight(text: str, query: Query | None) -> SafeString:
     if not query:
         return escape(text)
     return mark_safe(
-        "".join(f"<mark>{escape(piece)}</mark>" if hit else escape(piece) for piece, hit in highlight_spans(text, query))
+        "".join(
+            f"<mark>{escape(piece)}</mark>" if hit else escape(piece)
+            for piece, hit in highlight_spans(text, query)
+        )
     )
 
 

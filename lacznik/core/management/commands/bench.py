@@ -83,6 +83,9 @@ class Command(BaseCommand):
         call_command("import_terc", verbosity=0)
         self.stdout.write(f"  TERC register imported in {time.perf_counter() - step:.1f} s")
         call_command("generate_national_data", scale=scale, seed=seed, stdout=self.stdout)
+        # Fresh statistics for the planner, as a production database has them (autovacuum, ANALYZE).
+        with connections["default"].cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connections["default"].vendor == "postgresql" else "ANALYZE")
         seconds = time.perf_counter() - started
         self.stdout.write(f"Data set built in {seconds:.1f} s.")
         return seconds
