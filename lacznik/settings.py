@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "lacznik.territory",
     "lacznik.cpv",
     "lacznik.entities",
+    "lacznik.events",
     "lacznik.core.apps.LacznikAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -301,3 +302,6 @@ OPERATOR = {
 
 # The map boundaries are GeoJSON; whitenoise would serve them as application/octet-stream.
 WHITENOISE_MIMETYPES = {".geojson": "application/geo+json"}
+
+# The address of the site in links that e-mails carry (the request is not at hand in a background task).
+LACZNIK_SITE_URL = os.environ.get("LACZNIK_SITE_URL", "http://127.0.0.1:8000")

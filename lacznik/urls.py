@@ -9,6 +9,7 @@ urlpatterns = [
     path("teryt/", include("lacznik.territory.urls")),
     path("cpv/", include("lacznik.cpv.urls")),
     path("", include("lacznik.entities.urls")),
+    path("wydarzenia/", include("lacznik.events.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

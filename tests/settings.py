@@ -19,3 +19,8 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 WHITENOISE_USE_FINDERS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 STATIC_ROOT = tempfile.mkdtemp(prefix="lacznik-test-static-")
+
+# The SQLite test database is a file, not shared memory: threads then wait for each other's writes as
+# they do in production (IMMEDIATE transactions, busy timeout), which the concurrency tests rely on.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.mkdtemp(prefix="lacznik-test-db-"), "test.sqlite3")}  # noqa: F405

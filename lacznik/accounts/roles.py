@@ -31,6 +31,7 @@ PERMISSION_MODULES = [
     "lacznik.cpv.permissions",
     "lacznik.core.permissions",
     "lacznik.entities.permissions",
+    "lacznik.events.permissions",
 ]
 
 

@@ -28,6 +28,7 @@ MENU = [
     MenuItem(_("Home"), "core:home"),
     MenuItem(_("Catalogue of entities"), "entities:catalogue"),
     MenuItem(_("Entities I keep"), "entities:manage_list", _any_perm("entities.change_any_entity", "entities.change_own_entity")),
+    MenuItem(_("Import entities"), "entities:import", _has_perm("entities.import_entities")),
     MenuItem(_("Catalogue statistics"), "entities:statistics", _has_perm("entities.view_national_statistics")),
     MenuItem(_("Territory"), "territory:index"),
     MenuItem(_("CPV dictionary"), "cpv:index"),

@@ -549,6 +549,7 @@ class _Group:
     ids: dict[str, str] = field(default_factory=dict)
     offers: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     existing: Entity | None = None
+    rows: int = 0
 
 
 @dataclass
@@ -702,6 +703,7 @@ def _group_rows(parsed: ParsedFile, errors: list[RowError]) -> list[_Group]:
         else:
             group = _Group(first_row=number)
             groups.append(group)
+        group.rows += 1
         brings_new = False
         for column in ENTITY_COLUMNS:
             value = cells.get(column, "")
@@ -907,12 +909,9 @@ def check_rows(
                 else:
                     report.entities_unchanged += 1
         _check_offers(group, entity, cpv_codes, offers, plan, errors)
-        done += 1 + len(group.offers)
-        if (
-            progress is not None
-            and done // PROGRESS_EVERY != (done - 1 - len(group.offers)) // PROGRESS_EVERY
-        ):
-            progress(min(done, total), total)
+        if progress is not None and (done + group.rows) // PROGRESS_EVERY != done // PROGRESS_EVERY:
+            progress(min(done + group.rows, total), total)
+        done += group.rows
     if not errors:
         _prepare_documents(plan)
     if errors:

@@ -391,3 +391,15 @@ def _coordinator(prefix: str):
     from ..factories import UserFactory, assign
 
     return assign(UserFactory(), Role.REGIONAL_COORDINATOR, prefix)
+
+
+def test_progress_is_reported_while_rows_are_checked(register, mazowsze_coordinator):
+    seen = []
+    rows = [row(n, regon=regon(n)) for n in range(1, 1201)]
+    run_import(
+        csv_file(rows),
+        user=mazowsze_coordinator,
+        dry_run=True,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert seen == [(500, 1200), (1000, 1200)]
