@@ -322,3 +322,30 @@ class Certificate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:verify_certificate", args=[self.code])
+
+
+class Target(models.Model):
+    """A target of the programme a region or the country measures its events against, e.g. "JST
+    employees trained: 3,000" or "trainings held: 200" (sources/w-sieci-dobrych-polaczen-...)."""
+
+    class Measure(models.TextChoices):
+        PERSONS = "persons", _("unique persons who attended")
+        EVENTS = "events", _("events held")
+
+    label = models.CharField(_("name"), max_length=200)
+    # A voivodeship's code, or empty for the whole country.
+    region = models.CharField(_("voivodeship (TERYT)"), max_length=2, blank=True)
+    measure = models.CharField(_("what is counted"), max_length=20, choices=Measure)
+    target_group = models.CharField(_("target group"), max_length=40, choices=TargetGroup, blank=True)
+    event_kind = models.CharField(_("kind of event"), max_length=30, choices=EventKind, blank=True)
+    project = models.CharField(_("project"), max_length=200, blank=True)
+    value = models.PositiveIntegerField(_("target value"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["region", "label"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.value}"
