@@ -42,6 +42,8 @@ class ConcurrencyMixin(forms.Form):
 class EntityProfileForm(StyledFormMixin, ConcurrencyMixin, forms.ModelForm):
     """The public profile, as a PES representative edits it."""
 
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
+
     class Meta:
         model = Entity
         fields = PROFILE_FIELDS
