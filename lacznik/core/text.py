@@ -11,3 +11,13 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.translate(_NON_DECOMPOSING))
     text = "".join(char for char in text if not unicodedata.combining(char))
     return " ".join(text.lower().split())
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection, FU-04).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> str:
+    """'=HYPERLINK(...)' → "'=HYPERLINK(...)": a spreadsheet shows it as text and runs nothing."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text

@@ -38,6 +38,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from lacznik.core.text import neutralise_formula
 from lacznik.territory.models import Unit
 
 from .filters import CatalogueFilter, catalogue, public_entities
@@ -59,8 +60,6 @@ ATTRIBUTION = _(
     "Names of territorial units: GUS, TERYT register."
 )
 
-# What a spreadsheet would read as the start of a formula (OWASP: = + - @ tab CR).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 (so XLSX) cannot hold; openpyxl refuses them.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 XLSX_CELL_LIMIT = 32_767
@@ -376,12 +375,6 @@ class Export:
         workbook.save(target)
 
 
-def neutralise_formula(text: str) -> str:
-    """'=HYPERLINK(...)' → "'=HYPERLINK(...)": a spreadsheet shows it as text and runs nothing."""
-    return "'" + text if text[:1] in _FORMULA_FIRST else text
-
-
-_FORMULA_FIRST = frozenset(FORMULA_START)
 # How a value of each kind of column is written in CSV (ints the csv module writes itself).
 CSV_CELL: dict[str, Callable[[Any], Any]] = {
     "text": neutralise_formula,

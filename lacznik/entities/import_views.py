@@ -26,7 +26,7 @@ from lacznik.accounts.roles import Role
 from lacznik.core.models import Job
 from lacznik.core.policy import Policy, Sample, roles
 
-from . import imports
+from . import import_files, imports
 
 PERMISSION = "entities.import_entities"
 PROBLEMS_PER_PAGE = 100
@@ -41,7 +41,7 @@ class ImportSizeLimit(FileUploadHandler):
         request.import_too_large = False
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > imports.MAX_FILE_BYTES:
+        if start + len(raw_data) > import_files.MAX_FILE_BYTES:
             self.request.import_too_large = True
             # Keep reading (and dropping) the rest of the body, so the page can answer normally.
             raise StopUpload(connection_reset=False)
@@ -63,7 +63,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > imports.MAX_FILE_BYTES:
+        if upload.size > import_files.MAX_FILE_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB. Split it into smaller files."))
         return upload
 
@@ -77,11 +77,11 @@ class UploadForm(forms.Form):
 def _page_context(form: UploadForm, problems=(), warnings=()) -> dict:
     return {
         "form": form,
-        "columns": imports.COLUMNS,
-        "legal_forms": imports.legal_form_choices(),
+        "columns": import_files.COLUMNS,
+        "legal_forms": import_files.legal_form_choices(),
         "problems": problems,
         "warnings": warnings,
-        "max_rows": imports.MAX_ROWS,
+        "max_rows": import_files.MAX_ROWS,
         "inline_rows": imports.INLINE_ROWS,
     }
 
@@ -104,8 +104,8 @@ def _upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES, too_large=getattr(request, "import_too_large", False))
     if form.is_valid():
         try:
-            parsed = imports.parse_file(form.cleaned_data["file"])
-        except imports.ImportFileRejected as rejected:
+            parsed = import_files.parse_file(form.cleaned_data["file"])
+        except import_files.ImportFileRejected as rejected:
             return render(
                 request,
                 "entities/import_upload.html",
@@ -211,7 +211,7 @@ def import_job_sample(code: str) -> Sample:
 
         owner.groups.add(Group.objects.get(name=Role.REGIONAL_COORDINATOR))
     seed = int(code) % 100_000
-    parsed = imports.ParsedFile(
+    parsed = import_files.ParsedFile(
         columns=["nazwa", "forma_prawna", "krs", "teryt_gminy"],
         rows=[
             (

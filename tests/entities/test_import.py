@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from lacznik.entities import imports
+from lacznik.entities import import_files, imports
 from lacznik.entities.imports import ImportFileRejected, parse_file, run_import
 from lacznik.entities.models import Entity, OfferItem
 
@@ -255,7 +255,7 @@ def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_opened(registe
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (imports.MAX_XLSX_UNPACKED_BYTES + 1))
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (import_files.MAX_XLSX_UNPACKED_BYTES + 1))
     errors = rejected(out.getvalue(), mazowsze_coordinator)
     assert "too much data" in errors[0].reason
 

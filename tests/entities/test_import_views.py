@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from lacznik.core.models import Job
-from lacznik.entities import imports
+from lacznik.entities import import_files, imports
 from lacznik.entities.import_views import import_job_sample
 from lacznik.entities.models import Entity
 
@@ -138,5 +138,5 @@ def test_the_xlsx_template_downloads(client, db, mazowsze_coordinator):
     login_verified(client, mazowsze_coordinator)
     response = client.get(reverse("entities:import_template"))
     assert response.status_code == 200
-    parsed = imports.parse_file(response.content)
+    parsed = import_files.parse_file(response.content)
     assert parsed.columns == imports.COLUMN_NAMES
