@@ -27,9 +27,12 @@ def _any_perm(*permissions: str) -> Callable[[HttpRequest], bool]:
 MENU = [
     MenuItem(_("Home"), "core:home"),
     MenuItem(_("Catalogue of entities"), "entities:catalogue"),
+    MenuItem(_("Events"), "events:calendar"),
     MenuItem(_("Entities I keep"), "entities:manage_list", _any_perm("entities.change_any_entity", "entities.change_own_entity")),
     MenuItem(_("Import entities"), "entities:import", _has_perm("entities.import_entities")),
     MenuItem(_("Catalogue statistics"), "entities:statistics", _has_perm("entities.view_national_statistics")),
+    MenuItem(_("Manage events"), "events:manage_list", _has_perm("events.manage_events")),
+    MenuItem(_("Event indicators"), "events:indicators", _has_perm("events.view_indicators")),
     MenuItem(_("Territory"), "territory:index"),
     MenuItem(_("CPV dictionary"), "cpv:index"),
     MenuItem(_("Users and roles"), "accounts:user_list", _has_perm("accounts.manage_roles")),
