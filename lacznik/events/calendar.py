@@ -9,7 +9,9 @@ from icalendar import Event as CalendarEvent
 from .models import Event
 
 
-def event_ics(events: Iterable[Event]) -> bytes:
+def event_ics(events: Iterable[Event], *, with_link: bool = False) -> bytes:
+    """The events as an iCalendar file; `with_link` puts an online meeting's link in (for a confirmed
+    participant's mail, never the public feed)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Łącznik//wydarzenia//PL")
     calendar.add("version", "2.0")
@@ -23,7 +25,8 @@ def event_ics(events: Iterable[Event]) -> bytes:
         entry.add("dtend", event.ends_at)
         entry.add("summary", event.title)
         entry.add("description", event.description)
-        entry.add("location", event.online_link if event.is_online else event.venue)
+        # The link of an online meeting goes to confirmed participants only (in their e-mail).
+        entry.add("location", (event.online_link if with_link else "online") if event.is_online else event.venue)
         entry.add("url", site + event.get_absolute_url())
         if event.status == Event.Status.CANCELLED:
             entry.add("status", "CANCELLED")

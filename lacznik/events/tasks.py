@@ -38,5 +38,5 @@ def send_registration_mail(*, registration_id: int, what: str, token: str = "", 
         body = render_to_string(f"events/email/{what}_body.txt", context)
     message = EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [registration.email])
     if registration.status == Registration.Status.CONFIRMED:
-        message.attach("wydarzenie.ics", event_ics([registration.event]), "text/calendar")
+        message.attach("wydarzenie.ics", event_ics([registration.event], with_link=True), "text/calendar")
     message.send()

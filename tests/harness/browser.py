@@ -14,7 +14,7 @@ from .personas import PASSWORD, Persona, current_token, totp_device
 
 AXE = Path(__file__).resolve().parent.parent / "assets" / "axe.min.js"  # axe-core 4.x from npm
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".xls", ".pdf", ".docx", ".odt", ".zip", ".json", ".geojson", ".xml")
+DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".xls", ".pdf", ".docx", ".odt", ".zip", ".json", ".geojson", ".xml", ".ics")
 PAGES_PER_VIEW = 2
 # The admin site has five views per model; one page of each is enough.
 ADMIN_PAGES_PER_VIEW = 1

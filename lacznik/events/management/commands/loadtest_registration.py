@@ -161,6 +161,7 @@ class LoadReport:
     duration: float = 0.0
     unanswered: int = 0
     load_average: list[tuple[float, float, float]] = field(default_factory=list)
+    client_cpu_seconds: float = 0.0  # what this process (the clients) used
     accepted_emails: list[str] = field(default_factory=list)
 
     @property
@@ -191,7 +192,7 @@ class LoadReport:
             first, last = self.load_average[0], self.load_average[-1]
             lines.append(
                 f"load average (1 min) {first[0]:.2f} before, {highest:.2f} at most, {last[0]:.2f} after; "
-                f"{os.cpu_count()} CPUs"
+                f"{os.cpu_count()} CPUs; the clients used {self.client_cpu_seconds:.1f} s of CPU"
             )
         for failure in [*self.registrations.failures, *self.forms.failures, *self.confirmations.failures]:
             lines.append(f"  error: {failure}")
@@ -292,6 +293,7 @@ def run_load(
     pool = ThreadPoolExecutor(max_workers=clients, thread_name_prefix="loadtest")
     futures = []
     began = time.perf_counter()
+    cpu = time.process_time()
     try:
         for number in range(planned):
             scheduled = began + number / rate
@@ -305,6 +307,7 @@ def run_load(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         report.duration = time.perf_counter() - began
+        report.client_cpu_seconds = time.process_time() - cpu
         stop.set()
         sampler.join()
         report.load_average.append(os.getloadavg())
