@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.validators import MinValueValidator
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -95,7 +95,11 @@ class IndicatorFilters(forms.Form):
         """The filters to count with and the region chosen ("" none); invalid values are left out
         (the form shows their errors)."""
         self.is_valid()
-        data = {name: value for name, value in getattr(self, "cleaned_data", {}).items() if name not in self.errors}
+        data = {
+            name: value
+            for name, value in getattr(self, "cleaned_data", {}).items()
+            if name not in self.errors
+        }
         year = data.get("rok")
         filters = Filters(
             prefixes=self.prefixes,
@@ -167,7 +171,9 @@ def indicators_export_csv(request: HttpRequest) -> HttpResponse:
     for row in _export_rows(request):
         writer.writerow([neutralise_formula(cell) if isinstance(cell, str) else cell for cell in row])
     response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="wskazniki-{timezone.localdate().isoformat()}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="wskazniki-{timezone.localdate().isoformat()}.csv"'
+    )
     return response
 
 
@@ -233,7 +239,9 @@ class TargetForm(StyledFormMixin, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("measure") == Target.Measure.EVENTS and data.get("target_group"):
-            self.add_error("target_group", _("Events are counted whoever came: leave the target group empty."))
+            self.add_error(
+                "target_group", _("Events are counted whoever came: leave the target group empty.")
+            )
         return data
 
 
@@ -316,7 +324,5 @@ POLICIES: dict[str, Policy] = {
         read=COORDINATORS, change=COORDINATORS, methods=("POST",), object=target_sample, scoped=True
     ),
     # The programme's national targets: national coordinators only.
-    "events:targets_default": Policy(
-        read=NOBODY, change=roles(Role.NATIONAL_COORDINATOR), methods=("POST",)
-    ),
+    "events:targets_default": Policy(read=NOBODY, change=roles(Role.NATIONAL_COORDINATOR), methods=("POST",)),
 }

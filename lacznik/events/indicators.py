@@ -227,13 +227,17 @@ def regions_of(prefixes: Iterable[str]) -> set[str]:
 
 def visible_targets(prefixes: Iterable[str]) -> QuerySet:
     """The national targets and those of the voivodeships of the territory."""
-    return Target.objects.filter(Q(region="") | Q(region__in=regions_of(prefixes))).order_by("region", "label")
+    return Target.objects.filter(Q(region="") | Q(region__in=regions_of(prefixes))).order_by(
+        "region", "label"
+    )
 
 
 def target_filters(target: Target, filters: Filters) -> Filters:
     """What a target counts: the territory and year shown, within its region, of its kind and project."""
     narrowed = filters.narrowed_to(target.region)
-    return Filters(prefixes=narrowed.prefixes, year=filters.year, project=target.project, kind=target.event_kind)
+    return Filters(
+        prefixes=narrowed.prefixes, year=filters.year, project=target.project, kind=target.event_kind
+    )
 
 
 def measure(target: Target, filters: Filters, *, now: datetime | None = None) -> int:
@@ -243,7 +247,9 @@ def measure(target: Target, filters: Filters, *, now: datetime | None = None) ->
     return count_persons(counted, target_group=target.target_group)
 
 
-def progress_of(targets: Iterable[Target], filters: Filters, *, now: datetime | None = None) -> list[Progress]:
+def progress_of(
+    targets: Iterable[Target], filters: Filters, *, now: datetime | None = None
+) -> list[Progress]:
     return [Progress(target=target, count=measure(target, filters, now=now)) for target in targets]
 
 
@@ -298,15 +304,32 @@ def default_targets() -> list[Target]:
     coordinator types."""
     persons, events = Target.Measure.PERSONS, Target.Measure.EVENTS
     return [
-        Target(label="Pracownicy JST przeszkoleni", measure=persons, target_group=TargetGroup.JST_STAFF,
-               event_kind=EventKind.TRAINING, value=3000),
+        Target(
+            label="Pracownicy JST przeszkoleni",
+            measure=persons,
+            target_group=TargetGroup.JST_STAFF,
+            event_kind=EventKind.TRAINING,
+            value=3000,
+        ),
         Target(label="Szkolenia zrealizowane", measure=events, event_kind=EventKind.TRAINING, value=200),
-        Target(label="Pracownicy ROPS — uczestnicy wydarzeń", measure=persons,
-               target_group=TargetGroup.ROPS_STAFF, value=60),
-        Target(label="Członkowie RKRES i ciał doradczych — uczestnicy wydarzeń", measure=persons,
-               target_group=TargetGroup.COMMITTEE_MEMBERS, value=160),
-        Target(label="Pracownicy urzędów marszałkowskich — uczestnicy wydarzeń", measure=persons,
-               target_group=TargetGroup.MARSHAL_OFFICE_STAFF, value=40),
+        Target(
+            label="Pracownicy ROPS — uczestnicy wydarzeń",
+            measure=persons,
+            target_group=TargetGroup.ROPS_STAFF,
+            value=60,
+        ),
+        Target(
+            label="Członkowie RKRES i ciał doradczych — uczestnicy wydarzeń",
+            measure=persons,
+            target_group=TargetGroup.COMMITTEE_MEMBERS,
+            value=160,
+        ),
+        Target(
+            label="Pracownicy urzędów marszałkowskich — uczestnicy wydarzeń",
+            measure=persons,
+            target_group=TargetGroup.MARSHAL_OFFICE_STAFF,
+            value=40,
+        ),
     ]
 
 
@@ -324,7 +347,9 @@ EXPORT_COLUMNS = ("zestawienie", "kod", "kod_2", "nazwa", "liczba", "cel", "proc
 def export_rows(report: Report, names: dict[str, str]) -> list[list[Any]]:
     """One row per number of the page, under the Polish column names of EXPORT_COLUMNS: the section,
     the code(s) of what is counted, its name, the count, and for targets the value and percentage."""
-    rows: list[list[Any]] = [["osoby_razem", "", "", _("unique persons who attended"), report.persons, "", ""]]
+    rows: list[list[Any]] = [
+        ["osoby_razem", "", "", _("unique persons who attended"), report.persons, "", ""]
+    ]
     for section, lines in (
         ("osoby_wg_grupy", report.by_group),
         ("osoby_wg_rodzaju", report.by_kind),
@@ -334,20 +359,55 @@ def export_rows(report: Report, names: dict[str, str]) -> list[list[Any]]:
     for group, cells in report.cross_rows:
         for kind, count in zip(report.by_kind, cells, strict=True):
             if count:
-                rows.append(["osoby_grupa_rodzaj", group.code, kind.code, f"{group.label} — {kind.label}", count, "", ""])
+                rows.append(
+                    [
+                        "osoby_grupa_rodzaj",
+                        group.code,
+                        kind.code,
+                        f"{group.label} — {kind.label}",
+                        count,
+                        "",
+                        "",
+                    ]
+                )
     rows.append(["wydarzenia_razem", "", "", _("events held"), report.events, "", ""])
-    rows += [["wydarzenia_wg_rodzaju", line.code, "", line.label, line.count, "", ""] for line in report.events_by_kind]
     rows += [
-        ["wydarzenia_wg_projektu", line.code, "", line.label, line.count, "", ""] for line in report.events_by_project
+        ["wydarzenia_wg_rodzaju", line.code, "", line.label, line.count, "", ""]
+        for line in report.events_by_kind
     ]
-    rows += [["zgloszenia_wg_statusu", line.code, "", line.label, line.count, "", ""] for line in report.by_status]
+    rows += [
+        ["wydarzenia_wg_projektu", line.code, "", line.label, line.count, "", ""]
+        for line in report.events_by_project
+    ]
+    rows += [
+        ["zgloszenia_wg_statusu", line.code, "", line.label, line.count, "", ""] for line in report.by_status
+    ]
     for item in report.targets:
         region = item.target.region
-        rows.append(["cel", region, str(item.target.pk), item.target.label, item.count, item.target.value, item.percent])
+        rows.append(
+            [
+                "cel",
+                region,
+                str(item.target.pk),
+                item.target.label,
+                item.count,
+                item.target.value,
+                item.percent,
+            ]
+        )
     if report.comparison is not None:
         for line in report.comparison.lines:
             value = line.target.value if line.target else ""
             percent = line.percent if line.percent is not None else ""
-            rows.append(["porownanie_regionow", line.code, report.comparison.choice,
-                         f"{line.name} — {report.comparison.label}", line.count, value, percent])
+            rows.append(
+                [
+                    "porownanie_regionow",
+                    line.code,
+                    report.comparison.choice,
+                    f"{line.name} — {report.comparison.label}",
+                    line.count,
+                    value,
+                    percent,
+                ]
+            )
     return rows

@@ -210,7 +210,10 @@ def manage_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Tick the confirmation to cancel the event."))
     else:
         try:
-            event.move_to(status, by=request.user)
+            if status == Event.Status.CANCELLED:
+                services.cancel_event(event=event, by=request.user)
+            else:
+                event.move_to(status, by=request.user)
         except WorkflowError as error:
             messages.error(request, str(error))
         else:

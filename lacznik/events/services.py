@@ -211,6 +211,22 @@ def cancel(*, registration: Registration, by=None) -> Registration | None:
 
 
 @transaction.atomic
+def cancel_event(*, event: Event, by) -> int:
+    """Cancel an event: every registration that holds or waits for a seat is cancelled and its person
+    told by e-mail. Returns how many registrations were cancelled."""
+    event = _locked(event)
+    event.move_to(Event.Status.CANCELLED, by=by)
+    active = Registration.objects.unscoped(reason="the registrations of the cancelled event").active()
+    cancelled = 0
+    for registration in active.filter(event=event).order_by("sequence"):
+        registration.move_to(Registration.Status.CANCELLED, by=by, reason=_("The event was cancelled."))
+        _notify(registration, "event_cancelled")
+        cancelled += 1
+    Event.objects.unscoped(reason="the locked event").filter(pk=event.pk).update(confirmed_count=0)
+    return cancelled
+
+
+@transaction.atomic
 def fill_from_waiting_list(*, event: Event) -> list[Registration]:
     """Give free seats (e.g. after the seats were raised) to the waiting list, in order."""
     event = _locked(event)

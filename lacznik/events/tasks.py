@@ -10,7 +10,7 @@ from django_tasks import task
 from lacznik.core.scope import system_scope
 
 # What happened to a registration → the template of the mail (templates/events/email/<what>_*.txt).
-MAILS = {"confirm_email", "registered", "approved", "rejected", "cancelled", "promoted"}
+MAILS = {"confirm_email", "registered", "approved", "rejected", "cancelled", "promoted", "event_cancelled"}
 
 
 @task()

@@ -38,19 +38,25 @@ def past_event(**changes) -> Event:
 
 
 def participant(django_user_model, number: int):
-    return django_user_model.objects.create_user(email=f"uczestnik{number}@przyklad.example", password="x" * 20)
+    return django_user_model.objects.create_user(
+        email=f"uczestnik{number}@przyklad.example", password="x" * 20
+    )
 
 
 def register(event: Event, number: int, *, user=None, **changes) -> Registration:
     """Register during the event's window (a user with the same e-mail is confirmed at once)."""
     during = event.registration_opens_at + timedelta(hours=1)
-    done = services.register(event=event, data=person(number, **changes), consent_text=CONSENT, user=user, now=during)
+    done = services.register(
+        event=event, data=person(number, **changes), consent_text=CONSENT, user=user, now=during
+    )
     return done.registration
 
 
 def attend(registration: Registration, *, present: bool = True) -> Registration:
     Attendance.objects.create(
-        registration=registration, day=timezone.localtime(registration.event.starts_at).date(), present=present
+        registration=registration,
+        day=timezone.localtime(registration.event.starts_at).date(),
+        present=present,
     )
     return registration
 
@@ -246,7 +252,9 @@ def test_the_national_comparison_lists_every_region(client, national_coordinator
     counts = {line.code: line.count for line in comparison.lines}
     assert counts["14"] == 1 and counts["28"] == 1 and sum(counts.values()) == 2
     national = Target.objects.get(region="")
-    comparison = client.get(reverse("events:indicators"), {"porownaj": national.pk}).context["report"].comparison
+    comparison = (
+        client.get(reverse("events:indicators"), {"porownaj": national.pk}).context["report"].comparison
+    )
     warmia = next(line for line in comparison.lines if line.code == "28")
     assert (warmia.count, warmia.target.value, warmia.percent) == (1, 4, 25)
     events = client.get(reverse("events:indicators"), {"porownaj": "events"}).context["report"].comparison
@@ -258,8 +266,15 @@ def test_the_national_comparison_lists_every_region(client, national_coordinator
 
 def test_a_coordinator_adds_and_edits_a_target_of_the_own_region(client, mazowsze_coordinator):
     login_verified(client, mazowsze_coordinator)
-    data = {"label": "Rzecznicy", "region": "14", "measure": "persons", "target_group": "rzecznicy-es",
-            "event_kind": "", "project": "", "value": "30"}
+    data = {
+        "label": "Rzecznicy",
+        "region": "14",
+        "measure": "persons",
+        "target_group": "rzecznicy-es",
+        "event_kind": "",
+        "project": "",
+        "value": "30",
+    }
     assert client.post(reverse("events:target_create"), data).status_code == 302
     target = Target.objects.get(label="Rzecznicy")
     assert target.region == "14" and target.history.first().history_user == mazowsze_coordinator
@@ -286,7 +301,13 @@ def test_a_regional_coordinator_cannot_set_national_or_foreign_targets(client, m
 
 def test_bad_targets_are_refused(client, national_coordinator):
     login_verified(client, national_coordinator)
-    data = {"label": "Szkolenia", "region": "", "measure": "events", "target_group": "pracownicy-jst", "value": "0"}
+    data = {
+        "label": "Szkolenia",
+        "region": "",
+        "measure": "events",
+        "target_group": "pracownicy-jst",
+        "value": "0",
+    }
     response = client.post(reverse("events:target_create"), data)
     assert set(response.context["form"].errors) == {"target_group", "value"}
     assert not Target.objects.exists()
@@ -302,18 +323,23 @@ def test_the_national_coordinator_adds_the_programme_targets_from_the_page(clien
 
 
 def _csv_rows(response) -> list[list[str]]:
-    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig")
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode(
+        "utf-8-sig"
+    )
     return list(csv.reader(io.StringIO(text)))
 
 
 def _xlsx_rows(response) -> list[list]:
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    return [["" if value is None else value for value in row] for row in workbook.active.iter_rows(values_only=True)]
+    return [
+        ["" if value is None else value for value in row]
+        for row in workbook.active.iter_rows(values_only=True)
+    ]
 
 
 def test_exports_hold_the_numbers_of_the_page(client, national_coordinator, django_user_model):
     user = participant(django_user_model, 1)
-    came(past_event(project="=HYPERLINK(\"http://zly.example\")"), user, 1)
+    came(past_event(project='=HYPERLINK("http://zly.example")'), user, 1)
     came(past_event(kind=EventKind.CONFERENCE), user, 1)
     came(past_event(teryt="28"), participant(django_user_model, 2), 2, target_group=TargetGroup.ROPS_STAFF)
     indicators.add_default_targets()
@@ -325,7 +351,9 @@ def test_exports_hold_the_numbers_of_the_page(client, national_coordinator, djan
     assert len(csv_rows) == len(xlsx_rows)
     numbers = {(row[0], row[1], row[2]): int(row[4]) for row in csv_rows[1:]}
     # The same numbers; only the CSV marks a formula-like text with an apostrophe.
-    assert numbers == {(row[0], neutralise_formula(str(row[1])), str(row[2])): row[4] for row in xlsx_rows[1:]}
+    assert numbers == {
+        (row[0], neutralise_formula(str(row[1])), str(row[2])): row[4] for row in xlsx_rows[1:]
+    }
     assert numbers[("osoby_razem", "", "")] == report.persons == 2
     assert numbers[("wydarzenia_razem", "", "")] == report.events == 3
     for line in report.by_group:
@@ -336,7 +364,7 @@ def test_exports_hold_the_numbers_of_the_page(client, national_coordinator, djan
         assert numbers[("cel", item.target.region, str(item.target.pk))] == item.count
     assert numbers[("porownanie_regionow", "28", "persons")] == 1
     # A project named like a formula stays text in both files.
-    assert numbers[("osoby_wg_projektu", "'=HYPERLINK(\"http://zly.example\")", "")] == 1
+    assert numbers[("osoby_wg_projektu", '\'=HYPERLINK("http://zly.example")', "")] == 1
     assert any(row[1] == '=HYPERLINK("http://zly.example")' for row in xlsx_rows)
 
 

@@ -138,3 +138,17 @@ def test_approval_and_rejection(db, committed):
     assert "Szkolenie jest dla pracowników gmin." in mail.outbox[-1].body
     with pytest.raises(WorkflowError):
         other.move_to(Status.CONFIRMED)
+
+
+def test_cancelling_the_event_cancels_every_registration_and_tells_everyone(db, committed):
+    event = EventFactory(seats=1)
+    seated, waiting = register_confirmed(event, 1), register_confirmed(event, 2)
+    mail.outbox.clear()
+    with committed():
+        assert services.cancel_event(event=event, by=None) == 2
+    event.refresh_from_db()
+    assert event.status == Event.Status.CANCELLED and event.confirmed_count == 0
+    assert {r.status for r in registrations(event)} == {Status.CANCELLED}
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([seated.email, waiting.email])
+    with pytest.raises(RegistrationError):
+        services.register(event=event, data=person(3), consent_text=CONSENT)
