@@ -49,11 +49,6 @@ def _check_rules(event: Event, data: dict[str, Any], *, now: datetime) -> None:
         raise RegistrationError(_("This event is not open to the group you declared."))
     if event.participants_from_territory_only and not code_in_scope(data.get("jst", ""), [event.teryt]):
         raise RegistrationError(_("This event is for participants from its territory only."))
-    email = data["email"].strip().lower()
-    if Registration.objects.unscoped(reason="duplicates on the event").active().filter(
-        event=event, email__iexact=email
-    ).exists():
-        raise RegistrationError(_("This e-mail address is already registered for this event."))
     active = Registration.objects.unscoped(reason="limits of the event").active().filter(event=event)
     if event.limit_per_organisation and data.get("organisation"):
         if active.filter(organisation__iexact=data["organisation"].strip()).count() >= event.limit_per_organisation:
@@ -106,13 +101,24 @@ def register(
     *, event: Event, data: dict[str, Any], consent_text: str, user=None, now: datetime | None = None
 ) -> Registered:
     """Register a person. A signed-in user with a confirmed e-mail is placed at once; a guest first
-    confirms the e-mail address from the link mailed to it."""
+    confirms the e-mail address from the link mailed to it.
+
+    The event's row stays locked from the read of its counters to the commit, so this does as little as
+    it can meanwhile: one UPDATE of the counters and one INSERT of the registration in its final state
+    (a duplicate e-mail is left to the unique constraint)."""
     now = now or timezone.now()
     token = new_token()
+    email = data["email"].strip().lower()
+    placed_now = user is not None and user.email.lower() == email
     try:
         with transaction.atomic():
             event = _locked(event)
             _check_rules(event, data, now=now)
+            status = _decide(event) if placed_now else Registration.Status.PENDING_EMAIL
+            seat = 1 if status == Registration.Status.CONFIRMED else 0
+            Event.objects.unscoped(reason="the locked event").filter(pk=event.pk).update(
+                next_sequence=F("next_sequence") + 1, confirmed_count=F("confirmed_count") + seat
+            )
             registration = Registration(
                 event=event,
                 teryt=event.teryt,
@@ -120,25 +126,30 @@ def register(
                 consent_text=consent_text,
                 consented_at=now,
                 token_hash=token_hash(token),
-                status=Registration.Status.PENDING_EMAIL,
+                status=status,
+                decided_at=now if placed_now else None,
                 sequence=event.next_sequence,
                 **{key: value for key, value in data.items() if key in _DATA_FIELDS},
             )
-            registration.email = registration.email.strip().lower()
+            registration.email = email
             registration._history_user = user
             registration.save()
-            Event.objects.unscoped(reason="the locked event").filter(pk=event.pk).update(
-                next_sequence=F("next_sequence") + 1
-            )
-            if user is not None and user.email.lower() == registration.email:
-                _place(registration, event, by=user)
-                _notify(registration, "registered", token)
-            else:
-                _notify(registration, "confirm_email", token)
+            _notify(registration, "registered" if placed_now else "confirm_email", token)
     except IntegrityError as error:
-        # The same person twice at the same moment: the unique constraint took the second one.
+        # The same person twice: the unique constraint on (event, e-mail) refused the second one.
         raise RegistrationError(_("This e-mail address is already registered for this event.")) from error
     return Registered(registration=registration, token=token)
+
+
+def _decide(event: Event) -> str:
+    """Where a newcomer goes on the locked event: approval, a seat, or the waiting list."""
+    if event.needs_approval:
+        return Registration.Status.AWAITING_APPROVAL
+    if event.free_seats:
+        return Registration.Status.CONFIRMED
+    if event.has_waiting_list:
+        return Registration.Status.WAITLISTED
+    raise RegistrationError(_("All seats are taken and this event has no waiting list."))
 
 
 def registration_for_token(token: str) -> Registration | None:

@@ -224,7 +224,7 @@ def run_load(
     local = threading.local()
     lock = threading.Lock()
 
-    def browser() -> Browser:
+    def browser() -> Browser | None:
         if getattr(local, "browser", None) is None:
             local.browser = Browser(base_url)
             started = time.perf_counter()
@@ -429,7 +429,7 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
         parser.add_argument("--clients", type=int, default=32, help="client threads (browser sessions)")
         parser.add_argument(
-            "--confirm-share", type=float, default=0.25, help="share of registrations confirmed by the link"
+            "--confirm-share", type=float, default=0.1, help="share of registrations confirmed by the link"
         )
         parser.add_argument(
             "--warmup-seconds", type=float, default=3.0, help="untimed registrations first (warm workers)"
