@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "lacznik.cpv",
     "lacznik.entities",
     "lacznik.events",
+    "lacznik.advocates",
     "lacznik.core.apps.LacznikAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cpv/", include("lacznik.cpv.urls")),
     path("", include("lacznik.entities.urls")),
     path("wydarzenia/", include("lacznik.events.urls")),
+    path("rzecznicy/", include("lacznik.advocates.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

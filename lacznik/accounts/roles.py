@@ -32,6 +32,7 @@ PERMISSION_MODULES = [
     "lacznik.core.permissions",
     "lacznik.entities.permissions",
     "lacznik.events.permissions",
+    "lacznik.advocates.permissions",
 ]
 
 
