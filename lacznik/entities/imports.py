@@ -341,7 +341,8 @@ def _existing_entities(groups: list[_Group]) -> dict[tuple[str, str], Entity]:
     ).select_related("gmina")
     for kind, values in wanted.items():
         for chunk in _chunks(values):
-            for entity in entities.filter(**{f"{kind}__in": chunk}):
+            # `.exclude(kind="")` repeats the condition of the partial unique index, so SQLite uses it.
+            for entity in entities.filter(**{f"{kind}__in": chunk}).exclude(**{kind: ""}):
                 found[(kind, getattr(entity, kind))] = entity
     return found
 
