@@ -4,6 +4,7 @@ Development (`make run`) sets DEBUG=1. Production leaves DEBUG unset and must pr
 ALLOWED_HOSTS, DATABASE_URL and EMAIL_HOST; `manage.py check --deploy --fail-level WARNING` passes then.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -39,6 +40,18 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_json(name: str) -> dict:
+    """A JSON object from the environment ({} when unset); anything else fails loudly."""
+    value = os.environ.get(name, "")
+    try:
+        parsed = json.loads(value) if value else {}
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {error}") from error
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {type(parsed).__name__}")
+    return parsed
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -306,3 +319,7 @@ WHITENOISE_MIMETYPES = {".geojson": "application/geo+json"}
 
 # The address of the site in links that e-mails carry (the request is not at hand in a background task).
 LACZNIK_SITE_URL = os.environ.get("LACZNIK_SITE_URL", "http://127.0.0.1:8000")
+
+# The controller of participants' data named in the consent of events, per voivodeship (others get
+# "the regional social policy centre of the voivodeship"). JSON in the environment overrides it.
+LACZNIK_EVENT_CONTROLLERS = {"14": "Mazowieckie Centrum Polityki Społecznej", **env_json("LACZNIK_EVENT_CONTROLLERS")}
