@@ -13,8 +13,14 @@
  * The element must not be `hidden` when it is drawn: put the hidden attribute on a wrapper marked
  * `data-map-part` and this file shows it.
  *
+ * A categorical map: when the JSON also has "categories": [{value, label, colour}], each count is
+ * the value of a category (e.g. a stage of a programme): units take its colour ("#rrggbb"), the
+ * tooltip and the legend its label, and units missing from "counts" are drawn empty with
+ * data-msg-none (outside the territory shown).
+ *
  * A click on a unit dispatches the DOM event "choropleth:select" on the element with
- * detail {key, name, count}; window.LacznikChoropleth.mount(element) draws one by hand.
+ * detail {key, name, count} (and `category`, its label, on a categorical map);
+ * window.LacznikChoropleth.mount(element) draws one by hand.
  * Texts from the data are only ever set with textContent.
  */
 (function () {
@@ -26,6 +32,7 @@
   const BORDER = "#5c6670";
   const SELECTED = "#111111";
   const POLAND = [[49.0, 14.1], [54.9, 24.2]];
+  const COLOUR = /^#[0-9a-fA-F]{6}$/;
   const layers = new Map();
 
   function fetchJson(url) {
@@ -87,19 +94,42 @@
     return PALETTE[Math.round((index * (PALETTE.length - 1)) / (bounds.length - 1))];
   }
 
-  function legend(title, bounds, noneLabel) {
+  // The categories of a categorical map by value ({label, colour}), or null for a map of counts.
+  function categoriesOf(answer) {
+    if (!Array.isArray(answer.categories)) {
+      return null;
+    }
+    const byValue = new Map();
+    answer.categories.forEach((category, index) => {
+      const colour = COLOUR.test(String(category.colour)) ? category.colour : PALETTE[Math.min(index, PALETTE.length - 1)];
+      byValue.set(Number(category.value), { label: String(category.label), colour });
+    });
+    return byValue;
+  }
+
+  function countEntries(bounds, noneLabel) {
+    const entries = [[EMPTY, `0 (${noneLabel})`]];
+    let lower = 1;
+    bounds.forEach((bound) => {
+      entries.push([colourOf(bound, bounds), lower === bound ? String(bound) : `${lower}–${bound}`]);
+      lower = bound + 1;
+    });
+    return entries;
+  }
+
+  function categoryEntries(categories, noneLabel) {
+    const entries = Array.from(categories.values(), (category) => [category.colour, category.label]);
+    entries.push([EMPTY, noneLabel]);
+    return entries;
+  }
+
+  function legend(title, entries) {
     const control = L.control({ position: "bottomright" });
     control.onAdd = function () {
       const box = L.DomUtil.create("div", "choropleth-legend");
       const heading = L.DomUtil.create("p", "choropleth-legend-title", box);
       heading.textContent = title;
       const list = L.DomUtil.create("ul", "choropleth-legend-list", box);
-      const entries = [[EMPTY, `0 (${noneLabel})`]];
-      let lower = 1;
-      bounds.forEach((bound) => {
-        entries.push([colourOf(bound, bounds), lower === bound ? String(bound) : `${lower}–${bound}`]);
-        lower = bound + 1;
-      });
       entries.forEach(([colour, label]) => {
         const item = L.DomUtil.create("li", "", list);
         const swatch = L.DomUtil.create("span", "choropleth-swatch", item);
@@ -152,14 +182,31 @@
     Promise.all(requests)
       .then(([shapes, answer, outline]) => {
         const counts = answer.counts || {};
-        const bounds = breaks(Object.values(counts));
+        const categories = categoriesOf(answer);
+        const bounds = categories ? [] : breaks(Object.values(counts));
+        const has = (key) => Object.prototype.hasOwnProperty.call(counts, key);
+        const categoryOf = (key) => (categories && has(key) ? categories.get(Number(counts[key])) : undefined);
+        const fillOf = (key) => {
+          if (!categories) {
+            return colourOf(counts[key] || 0, bounds);
+          }
+          const category = categoryOf(key);
+          return category ? category.colour : EMPTY;
+        };
+        const describe = (key) => {
+          if (!categories) {
+            return format(data.msgCount || "{count}", { count: counts[key] || 0 });
+          }
+          const category = categoryOf(key);
+          return category ? category.label : data.msgNone || "";
+        };
         const weight = digits === 6 ? 0.4 : digits === 4 ? 0.7 : 1.2;
         let selected = null;
         const styleOf = (feature) => ({
           color: BORDER,
           weight,
           opacity: 1,
-          fillColor: colourOf(counts[keyOf(feature)] || 0, bounds),
+          fillColor: fillOf(keyOf(feature)),
           fillOpacity: 1,
         });
         const layer = L.geoJSON(shapes, {
@@ -175,7 +222,7 @@
                 name.textContent = displayName(feature.properties.name);
                 box.appendChild(name);
                 box.appendChild(document.createElement("br"));
-                box.appendChild(document.createTextNode(format(data.msgCount || "{count}", { count: counts[key] || 0 })));
+                box.appendChild(document.createTextNode(describe(key)));
                 return box;
               },
               { sticky: true, direction: "top", className: "choropleth-tooltip" },
@@ -197,12 +244,11 @@
               selected = shape;
               shape.setStyle({ weight: 3, color: SELECTED });
               shape.bringToFront();
-              element.dispatchEvent(
-                new CustomEvent("choropleth:select", {
-                  bubbles: true,
-                  detail: { key, name: displayName(feature.properties.name), count: counts[key] || 0 },
-                }),
-              );
+              const detail = { key, name: displayName(feature.properties.name), count: counts[key] || 0 };
+              if (categories) {
+                detail.category = describe(key);
+              }
+              element.dispatchEvent(new CustomEvent("choropleth:select", { bubbles: true, detail }));
             });
           },
         }).addTo(map);
@@ -219,7 +265,10 @@
             map.fitBounds(L.featureGroup(chosen).getBounds(), { padding: [12, 12] });
           }
         }
-        legend(data.legendTitle || "", bounds, data.msgNone || "0").addTo(map);
+        const entries = categories
+          ? categoryEntries(categories, data.msgNone || "—")
+          : countEntries(bounds, data.msgNone || "0");
+        legend(data.legendTitle || "", entries).addTo(map);
         status.remove();
         controller.layer = layer;
         controller.counts = counts;
