@@ -29,8 +29,9 @@ from .models import (
     ActivityReport,
     Advocate,
     Evaluation,
-    ReportingPeriod,
     Reminder,
+    ReportingPeriod,
+    Stage,
     Support,
     SupportKind,
     TaskCategory,
@@ -123,7 +124,9 @@ def hours_by_kind(queryset) -> list[dict]:
 def closed_period_on(*, teryt: str, on: date) -> ReportingPeriod | None:
     """The closed reporting period of the JST's voivodeship that contains `on`, if any."""
     return (
-        ReportingPeriod.objects.filter(region=teryt[:2], starts_on__lte=on, ends_on__gte=on, closed_at__isnull=False)
+        ReportingPeriod.objects.filter(
+            region=teryt[:2], starts_on__lte=on, ends_on__gte=on, closed_at__isnull=False
+        )
         .order_by("starts_on")
         .first()
     )
@@ -134,11 +137,14 @@ def open_period(*, region: str, starts_on: date, ends_on: date, by) -> Reporting
     """A new (open) reporting period of the voivodeship; periods of one voivodeship never overlap."""
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("A period cannot end before it starts.")})
-    overlapping = ReportingPeriod.objects.filter(region=region, starts_on__lte=ends_on, ends_on__gte=starts_on)
+    overlapping = ReportingPeriod.objects.filter(
+        region=region, starts_on__lte=ends_on, ends_on__gte=starts_on
+    )
     other = overlapping.order_by("starts_on").first()
     if other is not None:
         raise ValidationError(
-            _("The period overlaps the period %(start)s – %(end)s.") % {"start": other.starts_on, "end": other.ends_on}
+            _("The period overlaps the period %(start)s – %(end)s.")
+            % {"start": other.starts_on, "end": other.ends_on}
         )
     period = ReportingPeriod(region=region, starts_on=starts_on, ends_on=ends_on)
     period._history_user = by
@@ -241,8 +247,8 @@ def check_report_date(*, teryt: str, on: date) -> None:
         raise ValidationError(
             {
                 "on": _(
-                    "The reporting period %(start)s – %(end)s is closed: a report dated %(date)s can no longer "
-                    "be added or changed."
+                    "The reporting period %(start)s – %(end)s is closed: a report dated %(date)s can no "
+                    "longer be added or changed."
                 )
                 % {"start": period.starts_on, "end": period.ends_on, "date": on}
             }
@@ -307,13 +313,17 @@ CRITERIA = [
 SCORES = [(score, str(score)) for score in range(1, 6)]
 
 
-def activity_figures(*, advocate: Advocate, starts_on: date, ends_on: date, today: date | None = None) -> dict:
+def activity_figures(
+    *, advocate: Advocate, starts_on: date, ends_on: date, today: date | None = None
+) -> dict:
     """The advocate's figures of a period, as stored with an evaluation: reports by category, people
     reached, support hours (and by kind), and days from the last report to the end of the period (or
     to today, if it ends later); None when the advocate never reported by then."""
     today = today or _today()
     scope = [advocate.teryt]
-    reports = ActivityReport.objects.in_scope(scope).filter(advocate=advocate, on__gte=starts_on, on__lte=ends_on)
+    reports = ActivityReport.objects.in_scope(scope).filter(
+        advocate=advocate, on__gte=starts_on, on__lte=ends_on
+    )
     by_category = dict(reports.order_by().values_list("category").annotate(n=Count("pk")))
     people = reports.aggregate(total=Sum("people_reached"))["total"] or 0
     support = Support.objects.in_scope(scope).filter(advocate=advocate, on__gte=starts_on, on__lte=ends_on)
@@ -347,7 +357,9 @@ def figures_for_display(figures: dict) -> dict:
         "categories": [
             (categories.get(key, key), value) for key, value in figures.get("reports_by_category", {}).items()
         ],
-        "kinds": [(kinds.get(key, key), value) for key, value in figures.get("support_hours_by_kind", {}).items()],
+        "kinds": [
+            (kinds.get(key, key), value) for key, value in figures.get("support_hours_by_kind", {}).items()
+        ],
     }
 
 
@@ -359,7 +371,9 @@ def evaluate_advocate(
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("A period cannot end before it starts.")})
     if ends_on > _today():
-        raise ValidationError({"ends_on": _("Evaluate a period that has ended: the end cannot be in the future.")})
+        raise ValidationError(
+            {"ends_on": _("Evaluate a period that has ended: the end cannot be in the future.")}
+        )
     keys = {criterion.key for criterion in CRITERIA}
     if set(scores) != keys or any(int(value) not in range(1, 6) for value in scores.values()):
         raise ValidationError(_("Give every criterion a score from 1 to 5."))
@@ -382,7 +396,9 @@ def default_evaluation_period(advocate: Advocate) -> tuple[date, date]:
     """The last ended reporting period of the advocate's voivodeship; without one, the last half-year."""
     today = _today()
     period = (
-        ReportingPeriod.objects.filter(region=advocate.teryt[:2], ends_on__lte=today).order_by("-ends_on").first()
+        ReportingPeriod.objects.filter(region=advocate.teryt[:2], ends_on__lte=today)
+        .order_by("-ends_on")
+        .first()
     )
     if period is not None:
         return period.starts_on, period.ends_on
@@ -399,14 +415,17 @@ def reminder_threshold_days() -> int:
     return int(getattr(settings, "LACZNIK_ADVOCATE_REMINDER_DAYS", 60))
 
 
-def advocates_due(*, prefixes=None, today: date | None = None, threshold: int | None = None) -> list[tuple[Advocate, int]]:
-    """Active advocates (with an active account) who have not reported for `threshold` days or more
-    (counted from the last report, or from the appointment when there is none) and were not reminded
-    in the last REMINDER_REPEAT_DAYS days; with the days without a report. Every territory when
-    `prefixes` is None (the daily command)."""
+def advocates_due(
+    *, prefixes=None, today: date | None = None, threshold: int | None = None
+) -> list[tuple[Advocate, int]]:
+    """Active advocates (with an active account, of a JST not suspended) who have not reported for
+    `threshold` days or more (counted from the last report, or from the appointment when there is
+    none) and were not reminded in the last REMINDER_REPEAT_DAYS days; with the days without a
+    report. Every territory when `prefixes` is None (the daily command)."""
     today = today or _today()
     threshold = reminder_threshold_days() if threshold is None else threshold
-    advocates = Advocate.objects.active().filter(user__is_active=True)
+    # A suspended JST's advocate is not asked to report.
+    advocates = Advocate.objects.active().filter(user__is_active=True, enrolment__stage=Stage.APPOINTED)
     if prefixes is None:
         advocates = advocates.unscoped(reason="the daily reminders go to advocates of every region")
     else:
@@ -442,5 +461,8 @@ def send_reminders(*, today: date | None = None) -> list[Reminder]:
 
 
 def reminders_in_scope(prefixes):
-    return in_scope(Reminder.objects.select_related("advocate__user", "advocate__enrolment__unit"), prefixes, "advocate__teryt")
-
+    return in_scope(
+        Reminder.objects.select_related("advocate__user", "advocate__enrolment__unit"),
+        prefixes,
+        "advocate__teryt",
+    )

@@ -29,7 +29,9 @@ def _choice_error() -> dict:
 
 
 class SupportForm(StyledFormMixin, forms.ModelForm):
-    advocate = AdvocateChoiceField(queryset=Advocate.objects.none(), label=_("advocate"), error_messages=_choice_error())
+    advocate = AdvocateChoiceField(
+        queryset=Advocate.objects.none(), label=_("advocate"), error_messages=_choice_error()
+    )
 
     class Meta:
         model = Support
@@ -54,7 +56,9 @@ class SupportFilterForm(forms.Form):
     """The filters of the support list (GET; every combination is a shareable address)."""
 
     rzecznik = AdvocateChoiceField(queryset=Advocate.objects.none(), label=_("advocate"), required=False)
-    rodzaj = forms.ChoiceField(label=_("kind of support"), choices=[("", _("all"))] + SupportKind.choices, required=False)
+    rodzaj = forms.ChoiceField(
+        label=_("kind of support"), choices=[("", _("all"))] + SupportKind.choices, required=False
+    )
     od = forms.DateField(label=_("from"), required=False, widget=DateInput())
     do = forms.DateField(label=_("to"), required=False, widget=DateInput())
 
@@ -62,7 +66,9 @@ class SupportFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["rzecznik"].queryset = advocates
         for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = (
+                "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
 
     def filter(self, queryset):
         if not self.is_valid():
@@ -81,7 +87,9 @@ class SupportFilterForm(forms.Form):
 
 class ReportFilterForm(SupportFilterForm):
     rodzaj = None
-    zadanie = forms.ChoiceField(label=_("task"), choices=[("", _("all"))] + TaskCategory.choices, required=False)
+    zadanie = forms.ChoiceField(
+        label=_("task"), choices=[("", _("all"))] + TaskCategory.choices, required=False
+    )
 
     field_order = ["rzecznik", "zadanie", "od", "do"]
 
@@ -176,7 +184,9 @@ class PlanItemForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, enrolments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enrolment"].queryset = enrolments
-        self.fields["enrolment"].label_from_instance = lambda enrolment: f"{enrolment.unit.name} ({enrolment.teryt})"
+        self.fields["enrolment"].label_from_instance = lambda enrolment: (
+            f"{enrolment.unit.name} ({enrolment.teryt})"
+        )
         if len(enrolments) == 1 and not self.instance.pk:
             self.fields["enrolment"].initial = enrolments[0].pk
 
@@ -208,7 +218,9 @@ class EvaluationForm(StyledFormMixin, EvaluationPeriodForm):
                 error_messages={"required": _("Give a score from 1 to 5.")},
             )
             self.fields[f"score_{criterion.key}"].widget.attrs["class"] = "form-select"
-        self.order_fields(["starts_on", "ends_on", *[f"score_{c.key}" for c in activity.CRITERIA], "comments"])
+        self.order_fields(
+            ["starts_on", "ends_on", *[f"score_{c.key}" for c in activity.CRITERIA], "comments"]
+        )
 
     @property
     def scores(self) -> dict[str, int]:

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -45,8 +45,8 @@ from .models import (
     Advocate,
     Enrolment,
     Evaluation,
-    ReportingPeriod,
     Reminder,
+    ReportingPeriod,
     Stage,
     Support,
     TaskCategory,
@@ -104,7 +104,8 @@ def _closed_periods(regions) -> list[ReportingPeriod]:
 
 def _is_open(report: ActivityReport, closed: list[ReportingPeriod]) -> bool:
     return not any(
-        period.region == report.teryt[:2] and period.starts_on <= report.on <= period.ends_on for period in closed
+        period.region == report.teryt[:2] and period.starts_on <= report.on <= period.ends_on
+        for period in closed
     )
 
 
@@ -191,7 +192,9 @@ def _support_form(request: HttpRequest, support: Support | None) -> HttpResponse
         instance = Support()
     else:
         instance = support
-    initial = {"advocate": request.GET.get("rzecznik")} if support is None and request.GET.get("rzecznik") else {}
+    initial = (
+        {"advocate": request.GET.get("rzecznik")} if support is None and request.GET.get("rzecznik") else {}
+    )
     form = SupportForm(request.POST or None, instance=instance, advocates=advocates, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -276,7 +279,9 @@ def report_create(request: HttpRequest) -> HttpResponse:
 
 def _report_or_404(queryset_prefixes, pk: int) -> ActivityReport:
     return get_object_or_404(
-        ActivityReport.objects.in_scope(queryset_prefixes).select_related("advocate__user", "advocate__enrolment__unit"),
+        ActivityReport.objects.in_scope(queryset_prefixes).select_related(
+            "advocate__user", "advocate__enrolment__unit"
+        ),
         pk=pk,
     )
 
@@ -301,12 +306,18 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _with_extensions([_report_or_404(activity.advocate_prefixes(request.user), pk)])[0]
     if not activity.report_is_editable(report):
-        messages.error(request, _("The reporting period of this report is closed; it can no longer be changed."))
+        messages.error(
+            request, _("The reporting period of this report is closed; it can no longer be changed.")
+        )
         return redirect("advocates:report_detail", pk=report.pk)
-    form = ActivityReportForm(request.POST or None, request.FILES or None, instance=report, advocates=Advocate.objects.none())
+    form = ActivityReportForm(
+        request.POST or None, request.FILES or None, instance=report, advocates=Advocate.objects.none()
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            activity.save_report(report=form.save(commit=False), by=request.user, attachment=form.cleaned_data.get("upload"))
+            activity.save_report(
+                report=form.save(commit=False), by=request.user, attachment=form.cleaned_data.get("upload")
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -358,7 +369,9 @@ def periods(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The reporting period was opened."))
                 return redirect("advocates:periods")
-    rows = ReportingPeriod.objects.filter(region__in=[code for code, _name in regions]).order_by("region", "-starts_on")
+    rows = ReportingPeriod.objects.filter(region__in=[code for code, _name in regions]).order_by(
+        "region", "-starts_on"
+    )
     names = dict(regions)
     own = {code for code, _name in own_regions}
     for period in rows:
@@ -394,7 +407,11 @@ def period_status(request: HttpRequest, pk: int) -> HttpResponse:
 def plan(request: HttpRequest) -> HttpResponse:
     prefixes = activity.report_reader_prefixes(request.user)
     editors = activity.plan_editor_prefixes(request.user)
-    items = ActionPlanItem.objects.in_scope(prefixes).select_related("enrolment__unit").order_by("teryt", "deadline", "pk")
+    items = (
+        ActionPlanItem.objects.in_scope(prefixes)
+        .select_related("enrolment__unit")
+        .order_by("teryt", "deadline", "pk")
+    )
     status = request.GET.get("status", "")
     if status in ActionPlanItem.Status.values:
         items = items.filter(status=status)
@@ -419,7 +436,9 @@ def _plan_form(request: HttpRequest, item: ActionPlanItem | None) -> HttpRespons
         activity.save_plan_item(item=form.save(commit=False), by=request.user)
         messages.success(request, _("The local action plan was saved."))
         return redirect("advocates:plan")
-    return _page(request, "advocates/plan_form.html", {"form": form, "item": item, "has_jst": enrolments.exists()})
+    return _page(
+        request, "advocates/plan_form.html", {"form": form, "item": item, "has_jst": enrolments.exists()}
+    )
 
 
 @login_required
@@ -433,7 +452,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @roles_required(*PLAN_EDITORS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ActionPlanItem.objects.in_scope(activity.plan_editor_prefixes(request.user)), pk=pk)
+    item = get_object_or_404(
+        ActionPlanItem.objects.in_scope(activity.plan_editor_prefixes(request.user)), pk=pk
+    )
     return _plan_form(request, item)
 
 
@@ -466,7 +487,9 @@ def evaluations(request: HttpRequest) -> HttpResponse:
 @require_safe
 def evaluation_advocate(request: HttpRequest, pk: int) -> HttpResponse:
     advocate = get_object_or_404(_advocates(activity.evaluation_reader_prefixes(request.user)), pk=pk)
-    rows = Evaluation.objects.in_scope([advocate.teryt]).filter(advocate=advocate).select_related("evaluated_by")
+    rows = (
+        Evaluation.objects.in_scope([advocate.teryt]).filter(advocate=advocate).select_related("evaluated_by")
+    )
     return _page(
         request,
         "advocates/evaluation_advocate.html",
@@ -513,7 +536,9 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = EvaluationForm(initial={"starts_on": starts_on, "ends_on": ends_on})
         if not request.GET:
-            period_form = EvaluationPeriodForm(initial={"starts_on": starts_on, "ends_on": ends_on}, auto_id="period_%s")
+            period_form = EvaluationPeriodForm(
+                initial={"starts_on": starts_on, "ends_on": ends_on}, auto_id="period_%s"
+            )
     figures = activity.activity_figures(advocate=advocate, starts_on=starts_on, ends_on=ends_on)
     return _page(
         request,
@@ -619,7 +644,9 @@ def advocate_of(code: str) -> Advocate:
         # As the test factories do: a sample stands in for the whole pipeline, not one of its steps.
         Enrolment.objects.unscoped(reason=reason).filter(pk=enrolment.pk).update(stage=Stage.APPOINTED)
         enrolment.refresh_from_db()
-    advocate = Advocate.objects.unscoped(reason=reason).filter(enrolment=enrolment, ended_on__isnull=True).first()
+    advocate = (
+        Advocate.objects.unscoped(reason=reason).filter(enrolment=enrolment, ended_on__isnull=True).first()
+    )
     if advocate is not None:
         return advocate
     prefix = code[:6]
@@ -655,7 +682,11 @@ def support_sample(code: str) -> Sample:
 def _report(code: str, *, with_attachment: bool = False) -> ActivityReport:
     advocate = advocate_of(code)
     description = f"Spotkanie próbne {code}" + (" z dowodem" if with_attachment else "")
-    report = ActivityReport.objects.in_scope([advocate.teryt]).filter(advocate=advocate, description=description).first()
+    report = (
+        ActivityReport.objects.in_scope([advocate.teryt])
+        .filter(advocate=advocate, description=description)
+        .first()
+    )
     if report is None:
         report = ActivityReport(
             advocate=advocate,
@@ -687,7 +718,9 @@ def period_sample(code: str) -> Sample:
     period, _created = ReportingPeriod.objects.get_or_create(
         region=code[:2], starts_on=starts_on, defaults={"ends_on": date(2020, 6, 30)}
     )
-    return Sample(kwargs={"pk": period.pk}, marker=f"{period.starts_on.isoformat()} – {period.ends_on.isoformat()}")
+    return Sample(
+        kwargs={"pk": period.pk}, marker=f"{period.starts_on.isoformat()} – {period.ends_on.isoformat()}"
+    )
 
 
 def plan_sample(code: str) -> Sample:
@@ -709,7 +742,9 @@ def evaluation_sample(code: str) -> Sample:
             starts_on=date(2025, 1, 1),
             ends_on=date(2025, 6, 30),
             scores={criterion.key: 4 for criterion in activity.CRITERIA},
-            figures=activity.activity_figures(advocate=advocate, starts_on=date(2025, 1, 1), ends_on=date(2025, 6, 30)),
+            figures=activity.activity_figures(
+                advocate=advocate, starts_on=date(2025, 1, 1), ends_on=date(2025, 6, 30)
+            ),
             comments=f"Ocena próbna {code}",
         )
     return Sample(kwargs={"pk": evaluation.pk}, marker=evaluation.comments)
@@ -734,7 +769,11 @@ POLICIES: dict[str, Policy] = {
     "advocates:support_list": Policy(read=roles(*SUPPORT_READERS), rows=support_sample, scoped=True),
     "advocates:support_create": Policy(read=SUPPORT_RECORDERS, change=SUPPORT_RECORDERS, methods=("POST",)),
     "advocates:support_edit": Policy(
-        read=SUPPORT_RECORDERS, change=SUPPORT_RECORDERS, methods=("POST",), object=support_sample, scoped=True
+        read=SUPPORT_RECORDERS,
+        change=SUPPORT_RECORDERS,
+        methods=("POST",),
+        object=support_sample,
+        scoped=True,
     ),
     # Reports: the advocate reports and edits the own JST's; coordinators read their region's.
     "advocates:reports": Policy(read=roles(*REPORT_READERS), rows=report_sample, scoped=True),
@@ -753,9 +792,15 @@ POLICIES: dict[str, Policy] = {
     ),
     # The local action plan: the advocate and the coordinator edit it; the national coordinator reads.
     "advocates:plan": Policy(read=roles(*REPORT_READERS), rows=plan_sample, scoped=True),
-    "advocates:plan_create": Policy(read=roles(*PLAN_EDITORS), change=roles(*PLAN_EDITORS), methods=("POST",)),
+    "advocates:plan_create": Policy(
+        read=roles(*PLAN_EDITORS), change=roles(*PLAN_EDITORS), methods=("POST",)
+    ),
     "advocates:plan_edit": Policy(
-        read=roles(*PLAN_EDITORS), change=roles(*PLAN_EDITORS), methods=("POST",), object=plan_sample, scoped=True
+        read=roles(*PLAN_EDITORS),
+        change=roles(*PLAN_EDITORS),
+        methods=("POST",),
+        object=plan_sample,
+        scoped=True,
     ),
     # Evaluation: the regional coordinator evaluates; the national coordinator reads.
     "advocates:evaluations": Policy(read=roles(*COORDINATORS), rows=advocate_sample, scoped=True),

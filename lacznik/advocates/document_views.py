@@ -414,8 +414,9 @@ def starter_pack_file(request: HttpRequest, pk: int, extension: str) -> HttpResp
 urlpatterns = [
     path("dokumenty/szablony/", template_index, name="template_index"),
     path("dokumenty/szablony/<str:region>/", templates, name="templates"),
-    path("dokumenty/szablony/<str:region>/<str:kind>.docx", template_file, name="template_file"),
+    # Before template_file, whose <region>/<kind> would also match "wersja/<pk>".
     path("dokumenty/szablony/wersja/<int:pk>.docx", template_version, name="template_version"),
+    path("dokumenty/szablony/<str:region>/<str:kind>.docx", template_file, name="template_file"),
     path("dokumenty/jst/<int:pk>/", enrolment_documents, name="documents"),
     path("dokumenty/jst/<int:pk>/generuj/", generate, name="document_generate"),
     path("dokumenty/jst/<int:pk>/skan/", upload_scan, name="scan_upload"),

@@ -16,7 +16,11 @@ def send_advocate_reminder(*, reminder_id: int, language: str = "pl") -> None:
     from .models import Reminder
 
     with system_scope("mail to the advocate reminded"):
-        reminder = Reminder.objects.select_related("advocate__user", "advocate__enrolment__unit").filter(pk=reminder_id).first()
+        reminder = (
+            Reminder.objects.select_related("advocate__user", "advocate__enrolment__unit")
+            .filter(pk=reminder_id)
+            .first()
+        )
     if reminder is None or not reminder.advocate.user.email:
         return
     site = settings.LACZNIK_SITE_URL.rstrip("/")
@@ -30,4 +34,6 @@ def send_advocate_reminder(*, reminder_id: int, language: str = "pl") -> None:
     with translation.override(language):
         subject = render_to_string("advocates/email/reminder_subject.txt", context)
         body = render_to_string("advocates/email/reminder_body.txt", context)
-    EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [reminder.advocate.user.email]).send()
+    EmailMessage(
+        " ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [reminder.advocate.user.email]
+    ).send()

@@ -34,7 +34,7 @@ MENU = [
     MenuItem(_("Catalogue statistics"), "entities:statistics", _has_perm("entities.view_national_statistics")),
     MenuItem(_("Manage events"), "events:manage_list", _has_perm("events.manage_events")),
     MenuItem(_("Event indicators"), "events:indicators", _has_perm("events.view_indicators")),
-    MenuItem(_("Advocates"), "advocates:pipeline", _has_perm("advocates.manage_enrolments")),
+    MenuItem(_("Advocates programme"), "advocates:pipeline", _has_perm("advocates.manage_enrolments")),
     MenuItem(_("Advocates' coverage"), "advocates:coverage", _has_perm("advocates.view_coverage")),
     MenuItem(_("Territory"), "territory:index"),
     MenuItem(_("CPV dictionary"), "cpv:index"),

@@ -189,6 +189,10 @@ def test_an_uploaded_version_is_used_for_new_documents(coordinator, plock):
     assert docx_text(document.file.read()) == "Wersja druga dla Prezydent Miasta Płocka"
     assert document.template.version == 2
     assert "moje pismo" not in document.template.file.name  # the stored name is the server's own
+    first = DocumentTemplate.objects.get(version=1)
+    download = coordinator.get(reverse("advocates:template_version", args=[first.pk]))
+    assert download["Content-Disposition"] == 'attachment; filename="szablon-pismo-przewodnie-14-v1.docx"'
+    assert "Wersja pierwsza" in docx_text(b"".join(download.streaming_content))
 
 
 def test_a_template_with_an_unknown_placeholder_is_refused_naming_it(coordinator, plock):

@@ -17,7 +17,12 @@ START, END = date(2025, 1, 1), date(2025, 6, 30)
 
 def report(advocate, on, category, people):
     ActivityReport.objects.create(
-        advocate=advocate, category=category, on=on, description="Działanie", people_reached=people, link="https://a.example/"
+        advocate=advocate,
+        category=category,
+        on=on,
+        description="Działanie",
+        people_reached=people,
+        link="https://a.example/",
     )
 
 
@@ -38,7 +43,9 @@ def history(own, other):
         (date(2025, 7, 1), SupportKind.STUDY_VISIT, Decimal("100")),
     ]:
         Support.objects.create(advocate=own, kind=kind, on=on, hours=hours, provider="MCPS")
-    Support.objects.create(advocate=other, kind=SupportKind.TRAINING, on=date(2025, 3, 1), hours=50, provider="OWES")
+    Support.objects.create(
+        advocate=other, kind=SupportKind.TRAINING, on=date(2025, 3, 1), hours=50, provider="OWES"
+    )
     return own
 
 
@@ -82,13 +89,23 @@ def test_the_form_shows_the_figures_and_the_evaluation_stores_them(client, mazow
     assert 'data-figure="days_since_last_report">20<' in text
     response = client.post(
         url,
-        {"starts_on": START.isoformat(), "ends_on": END.isoformat(), "comments": "Aktywny rzecznik.", **scores(score_local_impact="5")},
+        {
+            "starts_on": START.isoformat(),
+            "ends_on": END.isoformat(),
+            "comments": "Aktywny rzecznik.",
+            **scores(score_local_impact="5"),
+        },
     )
     evaluation = Evaluation.objects.in_scope(["14"]).get()
     assert response.status_code == 302
     assert response["Location"] == reverse("advocates:evaluation_detail", args=[evaluation.pk])
     assert evaluation.figures == EXPECTED
-    assert evaluation.scores == {"activity": 4, "cooperation_rops": 4, "cooperation_owes": 4, "local_impact": 5}
+    assert evaluation.scores == {
+        "activity": 4,
+        "cooperation_rops": 4,
+        "cooperation_owes": 4,
+        "local_impact": 5,
+    }
     assert evaluation.evaluated_by == mazowsze_coordinator and evaluation.teryt == "1465011"
     # A report added later does not change what was stored.
     report(history, date(2025, 2, 2), TaskCategory.INFORM, 7)
@@ -109,9 +126,13 @@ def test_the_default_period_is_the_last_ended_reporting_period(client, mazowsze_
 def test_missing_scores_and_a_period_ending_in_the_future_are_refused(client, mazowsze_coordinator, own):
     login_verified(client, mazowsze_coordinator)
     url = reverse("advocates:evaluation_create", args=[own.pk])
-    response = client.post(url, {"starts_on": "2025-01-01", "ends_on": "2025-06-30", **scores(score_activity="")})
+    response = client.post(
+        url, {"starts_on": "2025-01-01", "ends_on": "2025-06-30", **scores(score_activity="")}
+    )
     assert response.status_code == 200 and "score_activity" in response.context["form"].errors
-    response = client.post(url, {"starts_on": "2025-01-01", "ends_on": "2025-06-30", **scores(score_activity="7")})
+    response = client.post(
+        url, {"starts_on": "2025-01-01", "ends_on": "2025-06-30", **scores(score_activity="7")}
+    )
     assert "score_activity" in response.context["form"].errors
     future = (timezone.localdate() + timedelta(days=5)).isoformat()
     response = client.post(url, {"starts_on": "2025-01-01", "ends_on": future, **scores()})
@@ -128,7 +149,9 @@ def test_evaluation_is_the_coordinators_and_in_their_region(
     assert client.get(reverse("advocates:evaluation_advocate", args=[own.pk])).status_code == 404
     login_verified(client, national_coordinator)
     assert client.get(reverse("advocates:evaluation_advocate", args=[own.pk])).status_code == 200
-    assert client.post(url, {"starts_on": "2025-01-01", "ends_on": "2025-06-30", **scores()}).status_code == 403
+    assert (
+        client.post(url, {"starts_on": "2025-01-01", "ends_on": "2025-06-30", **scores()}).status_code == 403
+    )
     for user in (advocate_146501, owes_advisor):
         login_verified(client, user)
         assert client.get(reverse("advocates:evaluations")).status_code == 403

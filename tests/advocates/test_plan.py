@@ -49,9 +49,16 @@ def test_advocate_cannot_plan_for_another_jst(client, advocate_146501, own, othe
         message = gettext("Choose a JST of your territory.")
     assert message in html.unescape(response.content.decode())
     assert items() == []
-    foreign = ActionPlanItem.objects.create(enrolment=other.enrolment, action="Cudzy plan", owner="X", deadline=date(2026, 1, 1))
+    foreign = ActionPlanItem.objects.create(
+        enrolment=other.enrolment, action="Cudzy plan", owner="X", deadline=date(2026, 1, 1)
+    )
     assert client.get(reverse("advocates:plan_edit", args=[foreign.pk])).status_code == 404
-    assert client.post(reverse("advocates:plan_edit", args=[foreign.pk]), data(other.enrolment, action="Przejęty")).status_code == 404
+    assert (
+        client.post(
+            reverse("advocates:plan_edit", args=[foreign.pk]), data(other.enrolment, action="Przejęty")
+        ).status_code
+        == 404
+    )
     foreign.refresh_from_db()
     assert foreign.action == "Cudzy plan"
     assert "Cudzy plan" not in client.get(reverse("advocates:plan")).content.decode()
@@ -60,7 +67,9 @@ def test_advocate_cannot_plan_for_another_jst(client, advocate_146501, own, othe
 def test_coordinator_edits_plans_of_the_region_and_national_reads(
     client, mazowsze_coordinator, warmia_coordinator, national_coordinator, own
 ):
-    item = ActionPlanItem.objects.create(enrolment=own.enrolment, action="Targi ES", owner="Wydział", deadline=date(2026, 9, 1))
+    item = ActionPlanItem.objects.create(
+        enrolment=own.enrolment, action="Targi ES", owner="Wydział", deadline=date(2026, 9, 1)
+    )
     login_verified(client, mazowsze_coordinator)
     client.post(reverse("advocates:plan_edit", args=[item.pk]), data(own.enrolment, action="Targi ES 2026"))
     item.refresh_from_db()

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from lacznik.advocates.models import ActivityReport, Reminder, TaskCategory
+from lacznik.advocates.models import ActivityReport, Enrolment, Reminder, Stage, TaskCategory
 from tests.advocates.factories import EnrolmentFactory, appoint
 from tests.helpers import login_verified
 
@@ -23,7 +23,11 @@ def days_ago(days):
 
 def reported(advocate, days):
     ActivityReport.objects.create(
-        advocate=advocate, category=TaskCategory.INFORM, on=days_ago(days), description="x", link="https://a.example/"
+        advocate=advocate,
+        category=TaskCategory.INFORM,
+        on=days_ago(days),
+        description="x",
+        link="https://a.example/",
     )
     return advocate
 
@@ -40,14 +44,20 @@ def advocates(db, settings):
         "never_appointed_100_days_ago": appoint(EnrolmentFactory(code="1464011"), appointed_on=days_ago(100)),
         "new_30_days": appoint(EnrolmentFactory(code="1465")),
         "ended": appoint(EnrolmentFactory(code="2862011")),
+        "suspended": appoint(EnrolmentFactory(code="2863011")),
         "reminded_5_days_ago": reported(appoint(EnrolmentFactory(code="2861011")), 90),
     }
     made["new_30_days"].appointed_on = days_ago(30)
     made["new_30_days"].save()
     made["ended"].ended_on = days_ago(1)
     made["ended"].save()
+    Enrolment.objects.unscoped(reason="test set-up").filter(pk=made["suspended"].enrolment_id).update(
+        stage=Stage.SUSPENDED
+    )
     Reminder.objects.create(advocate=made["reminded_5_days_ago"], days_without_report=85)
-    Reminder.objects.filter(advocate=made["reminded_5_days_ago"]).update(sent_at=timezone.now() - timedelta(days=5))
+    Reminder.objects.filter(advocate=made["reminded_5_days_ago"]).update(
+        sent_at=timezone.now() - timedelta(days=5)
+    )
     return made
 
 
@@ -85,10 +95,16 @@ def test_reminders_go_to_exactly_the_advocates_over_the_threshold_once(advocates
     with time_machine.travel(timezone.now() + timedelta(days=15)):
         assert run(committed) == due
 
+
 def test_the_threshold_is_a_setting(advocates, committed, settings):
     settings.LACZNIK_ADVOCATE_REMINDER_DAYS = 30
     assert run(committed) == emails(
-        "silent_61", "exactly_60", "reported_59", "never_appointed_100_days_ago", "new_30_days", advocates=advocates
+        "silent_61",
+        "exactly_60",
+        "reported_59",
+        "never_appointed_100_days_ago",
+        "new_30_days",
+        advocates=advocates,
     )
 
 

@@ -106,14 +106,18 @@ def test_a_date_in_the_future_is_refused(client, advocate_146501, own):
 def test_a_date_in_a_closed_period_is_refused(client, advocate_146501, own):
     day = today() - timedelta(days=40)
     ReportingPeriod.objects.create(
-        region="14", starts_on=day - timedelta(days=5), ends_on=day + timedelta(days=5), closed_at=timezone.now()
+        region="14",
+        starts_on=day - timedelta(days=5),
+        ends_on=day + timedelta(days=5),
+        closed_at=timezone.now(),
     )
     login_verified(client, advocate_146501)
     response = post_report(client, on=day.isoformat(), link="https://a.example/")
     assert response.status_code == 200
     assert says(
         response,
-        "The reporting period %(start)s – %(end)s is closed: a report dated %(date)s can no longer be added or changed.",
+        "The reporting period %(start)s – %(end)s is closed: "
+        "a report dated %(date)s can no longer be added or changed.",
         start=day - timedelta(days=5),
         end=day + timedelta(days=5),
         date=day,
@@ -128,24 +132,28 @@ def test_a_report_of_a_closed_period_can_no_longer_be_changed(client, advocate_1
     )
     login_verified(client, advocate_146501)
     # Open: the advocate changes it.
-    response = client.post(reverse("advocates:report_edit", args=[report.pk]), form_data(
-        on=report.on.isoformat(), description="Poprawiony opis", link="https://a.example/"
-    ))
+    response = client.post(
+        reverse("advocates:report_edit", args=[report.pk]),
+        form_data(on=report.on.isoformat(), description="Poprawiony opis", link="https://a.example/"),
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.description == "Poprawiony opis"
     period.closed_at = timezone.now()
     period.save()
-    response = client.post(reverse("advocates:report_edit", args=[report.pk]), form_data(
-        on=report.on.isoformat(), description="Zmiana po zamknięciu", link="https://a.example/"
-    ), follow=True)
+    response = client.post(
+        reverse("advocates:report_edit", args=[report.pk]),
+        form_data(on=report.on.isoformat(), description="Zmiana po zamknięciu", link="https://a.example/"),
+        follow=True,
+    )
     assert says(response, "The reporting period of this report is closed; it can no longer be changed.")
     report.refresh_from_db()
     assert report.description == "Poprawiony opis"
     # Nor moved out of the closed period into an open date.
-    response = client.post(reverse("advocates:report_edit", args=[report.pk]), form_data(
-        on=today().isoformat(), link="https://a.example/"
-    ))
+    response = client.post(
+        reverse("advocates:report_edit", args=[report.pk]),
+        form_data(on=today().isoformat(), link="https://a.example/"),
+    )
     report.refresh_from_db()
     assert report.on == today() - timedelta(days=40)
 
@@ -216,7 +224,9 @@ def test_an_attachment_over_10_mb_is_refused(client, advocate_146501, own):
     big = SimpleUploadedFile("duzy.pdf", PDF + b"\x00" * (10 * 1024 * 1024))
     response = post_report(client, upload=big)
     assert response.status_code == 200
-    assert says(response, "The file is %(size)s MB; the limit is 10 MB.", size=f"{big.size / 1024 / 1024:.1f}")
+    assert says(
+        response, "The file is %(size)s MB; the limit is 10 MB.", size=f"{big.size / 1024 / 1024:.1f}"
+    )
     assert stored() == []
 
 
@@ -233,7 +243,8 @@ def test_an_advocate_of_another_jst_gets_404_and_changes_nothing(client, advocat
     assert client.get(reverse("advocates:report_detail", args=[report.pk])).status_code == 404
     assert client.get(reverse("advocates:report_edit", args=[report.pk])).status_code == 404
     response = client.post(
-        reverse("advocates:report_edit", args=[report.pk]), form_data(description="Przejęte", link="https://a.example/")
+        reverse("advocates:report_edit", args=[report.pk]),
+        form_data(description="Przejęte", link="https://a.example/"),
     )
     assert response.status_code == 404
     report.refresh_from_db()
@@ -242,7 +253,9 @@ def test_an_advocate_of_another_jst_gets_404_and_changes_nothing(client, advocat
     assert "Sprawozdanie innej gminy" not in client.get(reverse("advocates:dashboard")).content.decode()
 
 
-def test_coordinators_see_the_reports_of_their_region_only(client, mazowsze_coordinator, warmia_coordinator, own):
+def test_coordinators_see_the_reports_of_their_region_only(
+    client, mazowsze_coordinator, warmia_coordinator, own
+):
     report_of(own, description="Sprawozdanie z Mazowsza")
     login_verified(client, mazowsze_coordinator)
     assert "Sprawozdanie z Mazowsza" in client.get(reverse("advocates:reports")).content.decode()
@@ -260,13 +273,21 @@ def test_the_coordinator_opens_and_closes_periods(client, mazowsze_coordinator, 
     assert period.region == "14" and period.closed_at is None
     # Overlapping periods are refused.
     response = client.post(reverse("advocates:periods"), {"starts_on": "2025-06-01", "ends_on": "2025-12-31"})
-    assert says(response, "The period overlaps the period %(start)s – %(end)s.", start=period.starts_on, end=period.ends_on)
+    assert says(
+        response,
+        "The period overlaps the period %(start)s – %(end)s.",
+        start=period.starts_on,
+        end=period.ends_on,
+    )
     assert ReportingPeriod.objects.count() == 1
     client.post(reverse("advocates:period_status", args=[period.pk]), {"action": "close"})
     period.refresh_from_db()
     assert period.closed_at is not None
     login_verified(client, warmia_coordinator)
-    assert client.post(reverse("advocates:period_status", args=[period.pk]), {"action": "open"}).status_code == 404
+    assert (
+        client.post(reverse("advocates:period_status", args=[period.pk]), {"action": "open"}).status_code
+        == 404
+    )
     period.refresh_from_db()
     assert period.closed_at is not None
 
@@ -276,13 +297,16 @@ def test_the_dashboard_shows_the_own_jst_reports_plan_and_support(client, advoca
 
     report_of(own, description="Moje spotkanie")
     report_of(other, description="Cudze spotkanie")
-    ActionPlanItem.objects.create(enrolment=own.enrolment, action="Strona o ES", owner="Wydział", deadline=today())
+    ActionPlanItem.objects.create(
+        enrolment=own.enrolment, action="Strona o ES", owner="Wydział", deadline=today()
+    )
     Support.objects.create(advocate=own, kind="training", on=today(), hours=6, provider="OWES Warszawa")
     login_verified(client, advocate_146501)
     page = client.get(reverse("advocates:dashboard")).content.decode()
     assert own.enrolment.unit.name in page
     assert "Moje spotkanie" in page and "Cudze spotkanie" not in page
     assert "Strona o ES" in page and "OWES Warszawa" in page
+    assert f'href="{reverse("advocates:starter_pack")}"' in page
 
 
 def test_others_than_advocates_have_no_dashboard(client, mazowsze_coordinator):

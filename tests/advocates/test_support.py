@@ -38,7 +38,9 @@ def data(advocate, **changes):
 
 def test_coordinator_records_support(client, mazowsze_coordinator, own):
     login_verified(client, mazowsze_coordinator)
-    response = client.post(reverse("advocates:support_create"), data(own, kind=SupportKind.STUDY_VISIT, hours="7.5"))
+    response = client.post(
+        reverse("advocates:support_create"), data(own, kind=SupportKind.STUDY_VISIT, hours="7.5")
+    )
     assert response.status_code == 302
     support = Support.objects.unscoped(reason="test").get()
     assert (support.advocate, support.kind, support.hours, support.teryt) == (
@@ -65,7 +67,9 @@ def test_owes_advisor_records_support_only_in_the_powiats_served(client, owes_ad
 
 
 def test_owes_advisor_cannot_edit_or_see_support_outside_the_powiats_served(client, owes_advisor, own):
-    support = Support.objects.create(advocate=own, kind=SupportKind.TRAINING, on=date(2025, 5, 1), hours=3, provider="MCPS Warszawa")
+    support = Support.objects.create(
+        advocate=own, kind=SupportKind.TRAINING, on=date(2025, 5, 1), hours=3, provider="MCPS Warszawa"
+    )
     login_verified(client, owes_advisor)
     url = reverse("advocates:support_edit", args=[support.pk])
     assert client.get(url).status_code == 404
@@ -84,7 +88,9 @@ def test_an_advocate_cannot_record_support(client, advocate_146501, own):
 
 
 def test_national_coordinator_reads_but_does_not_record(client, national_coordinator, own):
-    Support.objects.create(advocate=own, kind=SupportKind.TRAINING, on=date(2025, 5, 1), hours=3, provider="MCPS Warszawa")
+    Support.objects.create(
+        advocate=own, kind=SupportKind.TRAINING, on=date(2025, 5, 1), hours=3, provider="MCPS Warszawa"
+    )
     login_verified(client, national_coordinator)
     assert "MCPS Warszawa" in client.get(reverse("advocates:support_list")).content.decode()
     assert client.post(reverse("advocates:support_create"), data(own)).status_code == 403
@@ -100,7 +106,9 @@ def test_support_in_the_future_or_with_negative_hours_is_refused(client, mazowsz
     assert support_rows() == []
 
 
-def test_the_list_filters_and_totals_hours_by_kind(client, mazowsze_coordinator, warmia_coordinator, own, other):
+def test_the_list_filters_and_totals_hours_by_kind(
+    client, mazowsze_coordinator, warmia_coordinator, own, other
+):
     def add(advocate, kind, on, hours, provider):
         Support.objects.create(advocate=advocate, kind=kind, on=on, hours=hours, provider=provider)
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from playwright.sync_api import Error as PlaywrightError
+
 from django.urls import Resolver404, resolve, reverse
 
 from lacznik.core.policy import NOBODY
@@ -163,7 +165,15 @@ def crawl(page, base_url: str, seeds: list[str], *, signed_in: bool, watch: Watc
         if per_view.get(name, 0) >= limit:
             continue
         per_view[name] = per_view.get(name, 0) + 1
-        response = page.goto(url, wait_until="load")
+        shown_at = url
+        try:
+            response = page.goto(url, wait_until="load")
+            shown_at = page.url
+        except PlaywrightError as error:
+            if "Download is starting" not in str(error):
+                raise
+            # A file sent as an attachment (a document, a template): check its answer, read no links.
+            response = page.request.get(url)
         problems = []
         status = response.status if response else 0
         headers = response.headers if response else {}
@@ -184,7 +194,7 @@ def crawl(page, base_url: str, seeds: list[str], *, signed_in: bool, watch: Watc
                 absolute = urljoin(page.url, href).split("#", 1)[0]
                 if _origin(absolute) == _origin(base_url):
                     queue.append(absolute)
-        visited.append(Visited(url=page.url, status=status, html=is_html, problems=problems))
+        visited.append(Visited(url=shown_at, status=status, html=is_html, problems=problems))
     return visited
 
 
