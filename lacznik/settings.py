@@ -323,3 +323,6 @@ LACZNIK_SITE_URL = os.environ.get("LACZNIK_SITE_URL", "http://127.0.0.1:8000")
 # The controller of participants' data named in the consent of events, per voivodeship (others get
 # "the regional social policy centre of the voivodeship"). JSON in the environment overrides it.
 LACZNIK_EVENT_CONTROLLERS = {"14": "Mazowieckie Centrum Polityki Społecznej", **env_json("LACZNIK_EVENT_CONTROLLERS")}
+
+# An advocate who has not reported for this many days is reminded by e-mail (manage.py remind_advocates).
+LACZNIK_ADVOCATE_REMINDER_DAYS = env_int("LACZNIK_ADVOCATE_REMINDER_DAYS", 60)

@@ -24,6 +24,10 @@ def _any_perm(*permissions: str) -> Callable[[HttpRequest], bool]:
     return lambda request: any(request.user.has_perm(permission) for permission in permissions)
 
 
+def _has_role(role: str) -> Callable[[HttpRequest], bool]:
+    return lambda request: request.user.is_authenticated and role in request.user.roles
+
+
 MENU = [
     MenuItem(_("Home"), "core:home"),
     MenuItem(_("Catalogue of entities"), "entities:catalogue"),
@@ -35,6 +39,7 @@ MENU = [
     MenuItem(_("Manage events"), "events:manage_list", _has_perm("events.manage_events")),
     MenuItem(_("Event indicators"), "events:indicators", _has_perm("events.view_indicators")),
     MenuItem(_("Advocates programme"), "advocates:pipeline", _has_perm("advocates.manage_enrolments")),
+    MenuItem(_("My advocate's panel"), "advocates:dashboard", _has_role("advocate")),
     MenuItem(_("Advocates' coverage"), "advocates:coverage", _has_perm("advocates.view_coverage")),
     MenuItem(_("Territory"), "territory:index"),
     MenuItem(_("CPV dictionary"), "cpv:index"),

@@ -5,9 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from playwright.sync_api import Error as PlaywrightError
-
 from django.urls import Resolver404, resolve, reverse
+from playwright.sync_api import Error as PlaywrightError
 
 from lacznik.core.policy import NOBODY
 
