@@ -138,12 +138,13 @@ def build_case_study(prefixes: tuple[str, ...], region_name: str, *, today: date
         row["category"]: (row["count"], row["people"] or 0)
         for row in reports.values("category").annotate(count=Count("pk"), people=Sum("people_reached"))
     }
-    by_category = [
-        (str(label), *categories.get(value, (0, 0))) for value, label in TaskCategory.choices
-    ]
+    by_category = [(str(label), *categories.get(value, (0, 0))) for value, label in TaskCategory.choices]
     months = [
         (_month_start(row["month"]), row["count"])
-        for row in reports.annotate(month=TruncMonth("on")).values("month").annotate(count=Count("pk")).order_by("month")
+        for row in reports.annotate(month=TruncMonth("on"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("month")
         if row["month"] is not None
     ]
     by_month = months[-MONTHS_SHOWN:]
@@ -175,7 +176,9 @@ def build_case_study(prefixes: tuple[str, ...], region_name: str, *, today: date
     plan = [(str(label), statuses.get(value, 0)) for value, label in ActionPlanItem.Status.choices]
 
     if len(months) > MONTHS_SHOWN:
-        notes = [_("The chart by month shows the last %(count)s months of reports.") % {"count": MONTHS_SHOWN}]
+        notes = [
+            _("The chart by month shows the last %(count)s months of reports.") % {"count": MONTHS_SHOWN}
+        ]
     else:
         notes = []
     return CaseStudy(
@@ -203,10 +206,18 @@ def _month_start(value: Any) -> date:
 
 
 def _table(caption: str, columns: list[str], rows: list[list[str]], numeric_from: int = 1) -> dict:
-    return {"kind": "table", "caption": caption, "columns": columns, "rows": rows, "numeric_from": numeric_from}
+    return {
+        "kind": "table",
+        "caption": caption,
+        "columns": columns,
+        "rows": rows,
+        "numeric_from": numeric_from,
+    }
 
 
-def _chart(title: str, items: list[tuple[str, float, str]], *, value_heading: str, in_a_table: bool = True) -> dict:
+def _chart(
+    title: str, items: list[tuple[str, float, str]], *, value_heading: str, in_a_table: bool = True
+) -> dict:
     """A bar chart: (label, value, the value as text). `in_a_table`: a table of the report has the
     same numbers; otherwise the DOCX and the page show the chart as a table of its own."""
     return {
@@ -236,9 +247,9 @@ def blocks(study: CaseStudy) -> list[dict]:
     heading(_("1. JSTs in the programme"))
     paragraph(
         _(
-            "Of %(gminas)s gminas, %(gminas_enrolled)s were contacted and %(gminas_advocate)s (%(gminas_percent)s%%) "
-            "have an advocate in office; of %(powiats)s powiats, %(powiats_enrolled)s were contacted and "
-            "%(powiats_advocate)s (%(powiats_percent)s%%) have an advocate in office."
+            "Of %(gminas)s gminas, %(gminas_enrolled)s were contacted and %(gminas_advocate)s "
+            "(%(gminas_percent)s%%) have an advocate in office; of %(powiats)s powiats, %(powiats_enrolled)s "
+            "were contacted and %(powiats_advocate)s (%(powiats_percent)s%%) have an advocate in office."
         )
         % {
             "gminas": number(summary.gminas.total),
@@ -252,14 +263,16 @@ def blocks(study: CaseStudy) -> list[dict]:
         }
     )
     rows = []
-    for (stage, label, gminas, gminas_pct), (_s, _l, powiats, powiats_pct) in zip(
+    for (_stage, label, gminas, gminas_pct), (_s, _l, powiats, powiats_pct) in zip(
         summary.gminas.lines, summary.powiats.lines, strict=True
     ):
-        rows.append([str(label), number(gminas), number(gminas_pct, 1), number(powiats), number(powiats_pct, 1)])
+        rows.append(
+            [str(label), number(gminas), number(gminas_pct, 1), number(powiats), number(powiats_pct, 1)]
+        )
     out.append(
         _table(
             _("Gminas and powiats by stage"),
-            [_("Stage"), _("Gminas"), _("% of gminas"), _("Powiats"), _("% of powiats")],
+            [_("Stage"), _("Gminas"), _("Share of gminas (%)"), _("Powiats"), _("Share of powiats (%)")],
             rows,
         )
     )
@@ -280,7 +293,15 @@ def blocks(study: CaseStudy) -> list[dict]:
         out.append(
             _table(
                 _("Advocates by JST"),
-                [_("JST"), _("TERYT"), _("Appointed on"), _("Ended on"), _("Reports"), _("People reached"), _("Support")],
+                [
+                    _("JST"),
+                    _("TERYT"),
+                    _("Appointed on"),
+                    _("Ended on"),
+                    _("Reports"),
+                    _("People reached"),
+                    _("Support"),
+                ],
                 [
                     [
                         line.jst,
@@ -417,9 +438,7 @@ def case_study_docx(study: CaseStudy) -> bytes:
     document.add_heading(data["title"], level=0)
     document.add_paragraph(data["subtitle"])
     document.add_paragraph(data["generated"])
-    document.add_paragraph(
-        _("The charts of the PDF version are given here as tables of the same numbers.")
-    )
+    document.add_paragraph(_("The charts of the PDF version are given here as tables of the same numbers."))
 
     def table(caption: str, columns: list[str], rows: list[list[str]], numeric_from: int) -> None:
         document.add_paragraph(caption, style="Caption")

@@ -103,7 +103,8 @@ def jst_enrolments(prefixes: Iterable[str]) -> QuerySet:
         Enrolment.objects.in_scope(prefixes)
         .filter(unit__valid_to__isnull=True)
         .filter(
-            Q(unit__level=Unit.Level.POWIAT) | Q(unit__level=Unit.Level.GMINA, unit__kind__in=Unit.GMINA_KINDS)
+            Q(unit__level=Unit.Level.POWIAT)
+            | Q(unit__level=Unit.Level.GMINA, unit__kind__in=Unit.GMINA_KINDS)
         )
         .annotate(has_advocate=_in_office())
     )
@@ -136,7 +137,10 @@ class Tally:
     @property
     def lines(self) -> list[tuple[str, object, int, float]]:
         """(stage, label, count, per cent of the total) in the programme's order."""
-        return [(stage, Stage(stage).label, self.stages[stage], percent(self.stages[stage], self.total)) for stage in STAGES]
+        return [
+            (stage, Stage(stage).label, self.stages[stage], percent(self.stages[stage], self.total))
+            for stage in STAGES
+        ]
 
     def merge(self, other: "Tally") -> None:
         self.total += other.total
@@ -231,7 +235,9 @@ def summarise(prefixes: Iterable[str]) -> Summary:
     regions: dict[str, RegionLine] = {}
     gminas, powiats = Tally(), Tally()
     for code in sorted(powiat_codes):
-        region = regions.setdefault(code[:2], RegionLine(code[:2], names.get(code[:2], code[:2]), Tally(), Tally()))
+        region = regions.setdefault(
+            code[:2], RegionLine(code[:2], names.get(code[:2], code[:2]), Tally(), Tally())
+        )
         region.gminas.merge(gminas_by_powiat.get(code, Tally()))
         region.powiats.merge(powiat_units.get(code, Tally()))
     for region in regions.values():
@@ -246,7 +252,8 @@ def names_of(codes: set[str]) -> dict[str, str]:
         return {}
     units = Unit.objects.current().filter(code__in=codes).values_list("code", "name", "level")
     return {
-        code: name.lower().capitalize() if level == Unit.Level.VOIVODESHIP else name for code, name, level in units
+        code: name.lower().capitalize() if level == Unit.Level.VOIVODESHIP else name
+        for code, name, level in units
     }
 
 
@@ -254,7 +261,7 @@ def names_of(codes: set[str]) -> dict[str, str]:
 
 
 def kind_label(code: str, level: str, kind: str) -> object:
-    """"powiat", "city with powiat rights", or the gmina's kind."""
+    """ "powiat", "city with powiat rights", or the gmina's kind."""
     if level == Unit.Level.POWIAT:
         return _("city with powiat rights") if int(code[2:4]) >= 61 else _("powiat")
     return Unit.Kind(kind).label if kind in Unit.Kind.values else _("gmina")
@@ -306,7 +313,9 @@ def unit_rows(prefixes: Iterable[str], *, level: str | None = None) -> list[Unit
         enrolments = enrolments.filter(unit__level=level)
     found = {
         teryt: (stage, since, has_advocate)
-        for teryt, stage, since, has_advocate in enrolments.values_list("teryt", "stage", "stage_since", "has_advocate")
+        for teryt, stage, since, has_advocate in enrolments.values_list(
+            "teryt", "stage", "stage_since", "has_advocate"
+        )
     }
     rows = []
     for code, name, unit_level, kind in units.order_by("code").values_list("code", "name", "level", "kind"):

@@ -112,7 +112,10 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         "query": query,
         "level": level,
         "levels": [
-            (choice, f"{reverse('advocates:coverage')}?poziom={choice.param}" + (f"&{query}" if query else ""))
+            (
+                choice,
+                f"{reverse('advocates:coverage')}?poziom={choice.param}" + (f"&{query}" if query else ""),
+            )
             for choice in MAP_LEVELS.values()
         ],
         "map_query": map_query,
@@ -261,7 +264,7 @@ def _write_xlsx(target, *, units: list[list[Any]], summary: list[list[Any]]) -> 
             sheet.append([cell(value) for value in row])
 
     sheet_of(_("Units")[:31], export_columns(), units)
-    sheet_of(_("Summary")[:31], [_("Level"), _("Stage"), _("Units"), _("% of units")], summary)
+    sheet_of(_("Summary")[:31], [_("Level"), _("Stage"), _("Units"), _("Share of units (%)")], summary)
     workbook.save(target)
 
 
@@ -279,7 +282,11 @@ class PublicFilters(forms.Form):
         powiats = []
         if region in names:
             powiats = list(
-                Unit.objects.current().powiats().filter(code__startswith=region).order_by("name").values_list("code", "name")
+                Unit.objects.current()
+                .powiats()
+                .filter(code__startswith=region)
+                .order_by("name")
+                .values_list("code", "name")
             )
         self.fields["pow"].choices = [("", _("all powiats"))] + powiats
         self.has_powiats = bool(powiats)

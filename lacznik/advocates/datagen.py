@@ -113,7 +113,10 @@ EXIT_REASONS = {
     Stage.SUSPENDED: "Długa nieobecność rzecznika (dane syntetyczne).",
     Stage.ENDED: "Rzecznik zmienił pracę (dane syntetyczne).",
 }
-FIRST_NAMES = {"f": ("Anna", "Maria", "Ewa", "Zofia", "Joanna"), "m": ("Jan", "Piotr", "Adam", "Marek", "Tomasz")}
+FIRST_NAMES = {
+    "f": ("Anna", "Maria", "Ewa", "Zofia", "Joanna"),
+    "m": ("Jan", "Piotr", "Adam", "Marek", "Tomasz"),
+}
 LAST_NAMES = {"f": "Przykładowa", "m": "Przykładowy"}
 POSITIONS = ("inspektor ds. ekonomii społecznej", "podinspektor", "kierownik referatu spraw społecznych")
 
@@ -195,7 +198,9 @@ class Pipeline:
             dates.append(dates[-1] - timedelta(days=self.rng.randint(7, 42)))
         return list(reversed(dates))
 
-    def make(self, *, unit_id: int, code: str, name: str, level: str, kind: str, advocate_user: int | None) -> None:
+    def make(
+        self, *, unit_id: int, code: str, name: str, level: str, kind: str, advocate_user: int | None
+    ) -> None:
         rng = self.rng
         self.numbers += 1
         final, path = self._path(advocate_user is not None)
@@ -227,7 +232,9 @@ class Pipeline:
                     if Stage.AGREEMENT_SIGNED in reached
                     else ""
                 ),
-                agreement_signed_on=dates[path.index(Stage.AGREEMENT_SIGNED)] if Stage.AGREEMENT_SIGNED in reached else None,
+                agreement_signed_on=dates[path.index(Stage.AGREEMENT_SIGNED)]
+                if Stage.AGREEMENT_SIGNED in reached
+                else None,
                 selection_score=(
                     Decimal(rng.randint(2000, 9500)) / 100 if Stage.SELECTED in reached else None
                 ),
@@ -271,7 +278,16 @@ class Pipeline:
             return final, []
         return final, PATH[: PATH.index(final) + 1]
 
-    def _advocate(self, enrolment: Enrolment, code: str, user_id: int, appointed_on: date, last_day: date, *, ended: bool) -> None:
+    def _advocate(
+        self,
+        enrolment: Enrolment,
+        code: str,
+        user_id: int,
+        appointed_on: date,
+        last_day: date,
+        *,
+        ended: bool,
+    ) -> None:
         rng = self.rng
         advocate = self.writer.add(
             Advocate(
@@ -315,7 +331,9 @@ class Pipeline:
         kinds = [kind for kind, _weight, _hours in SUPPORT_KINDS]
         span = max(0, (until - appointed_on).days)
         for _ in range(scaled(rng, SUPPORT_PER_ADVOCATE)):
-            kind, _weight, hours = SUPPORT_KINDS[kinds.index(rng.choices(kinds, [w for _k, w, _h in SUPPORT_KINDS])[0])]
+            kind, _weight, hours = SUPPORT_KINDS[
+                kinds.index(rng.choices(kinds, [w for _k, w, _h in SUPPORT_KINDS])[0])
+            ]
             self.writer.add(
                 Support(
                     advocate=advocate,
@@ -358,7 +376,9 @@ class Pipeline:
                     enrolment=enrolment,
                     teryt=code,
                     action=action,
-                    owner=rng.choice(("Referat spraw społecznych", "Rzecznik ES", "Ośrodek pomocy społecznej")),
+                    owner=rng.choice(
+                        ("Referat spraw społecznych", "Rzecznik ES", "Ośrodek pomocy społecznej")
+                    ),
                     deadline=deadline,
                     status=status,
                 )
@@ -375,7 +395,9 @@ def generate_advocates(scale: float, rng: random.Random, writer: BatchWriter) ->
     total = units.count()
     if not total:
         raise LookupError("The TERC register is empty: run manage.py import_terc first.")
-    enrolled = set(Enrolment.objects.unscoped(reason="units already enrolled").values_list("unit_id", flat=True))
+    enrolled = set(
+        Enrolment.objects.unscoped(reason="units already enrolled").values_list("unit_id", flat=True)
+    )
     advocates = _accounts("rzecznik")
     taken = set(
         Advocate.objects.unscoped(reason="accounts already advocates").values_list("user_id", flat=True)
@@ -407,13 +429,15 @@ def consistency_problems() -> list[str]:
     reason = "consistency of synthetic data"
     in_office: dict[int, int] = {}
     ended: dict[int, int] = {}
-    for enrolment_id, ended_on in Advocate.objects.unscoped(reason=reason).values_list("enrolment_id", "ended_on"):
+    for enrolment_id, ended_on in Advocate.objects.unscoped(reason=reason).values_list(
+        "enrolment_id", "ended_on"
+    ):
         target = ended if ended_on else in_office
         target[enrolment_id] = target.get(enrolment_id, 0) + 1
     steps: dict[int, list[tuple[date, str, str]]] = {}
-    for enrolment_id, on, from_stage, to_stage in EnrolmentStep.objects.order_by("enrolment_id", "on", "pk").values_list(
-        "enrolment_id", "on", "from_stage", "to_stage"
-    ):
+    for enrolment_id, on, from_stage, to_stage in EnrolmentStep.objects.order_by(
+        "enrolment_id", "on", "pk"
+    ).values_list("enrolment_id", "on", "from_stage", "to_stage"):
         steps.setdefault(enrolment_id, []).append((on, from_stage, to_stage))
     for pk, teryt, stage, since in synthetic_enrolments().values_list("pk", "teryt", "stage", "stage_since"):
         active = in_office.get(pk, 0)
@@ -427,7 +451,7 @@ def consistency_problems() -> list[str]:
             problems.append(f"{teryt}: {stage} with an ended advocate")
         path = steps.get(pk, [])
         current = Stage.NOT_CONTACTED
-        for on, from_stage, to_stage in path:
+        for _on, from_stage, to_stage in path:
             if from_stage != current or to_stage not in TRANSITIONS[from_stage]:
                 problems.append(f"{teryt}: step {from_stage} → {to_stage} after {current}")
             current = to_stage

@@ -87,7 +87,12 @@ DEMO_SUPPORT = [
 ]
 DEMO_PLAN = [
     (60, "Zakładka o ekonomii społecznej na stronie urzędu", "Rzecznik ES", ActionPlanItem.Status.DONE),
-    (200, "Klauzule społeczne w zamówieniach", "Referat zamówień publicznych", ActionPlanItem.Status.IN_PROGRESS),
+    (
+        200,
+        "Klauzule społeczne w zamówieniach",
+        "Referat zamówień publicznych",
+        ActionPlanItem.Status.IN_PROGRESS,
+    ),
     (420, "Lokalny program rozwoju ekonomii społecznej", "Rada gminy", ActionPlanItem.Status.PLANNED),
 ]
 
@@ -130,7 +135,13 @@ def _walk(enrolment: Enrolment, jst: DemoJst, coordinator, started: date) -> Non
     for number, stage in enumerate(_path(jst.stage), start=1):
         # The JSTs of the demo move at slightly different paces.
         on = started + timedelta(days=number * STEP_DAYS + int(jst.code[-3:]) % 7)
-        services.take_step(enrolment=enrolment, stage=stage, on=on, note=jst.note if stage == Stage.WITHDRAWN else "", by=coordinator)
+        services.take_step(
+            enrolment=enrolment,
+            stage=stage,
+            on=on,
+            note=jst.note if stage == Stage.WITHDRAWN else "",
+            by=coordinator,
+        )
 
 
 def _appoint(enrolment: Enrolment, jst: DemoJst, coordinator, today: date) -> None:
@@ -168,7 +179,8 @@ def _appoint(enrolment: Enrolment, jst: DemoJst, coordinator, today: date) -> No
             on = advocate.appointed_on + timedelta(days=days)
             if on <= today:
                 activity.record_support(
-                    support=Support(advocate=advocate, kind=kind, on=on, hours=hours, provider=provider), by=coordinator
+                    support=Support(advocate=advocate, kind=kind, on=on, hours=hours, provider=provider),
+                    by=coordinator,
                 )
     if not ActionPlanItem.objects.in_scope(scope).filter(enrolment=enrolment).exists():
         for days, action, owner, status in DEMO_PLAN:

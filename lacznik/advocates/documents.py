@@ -15,7 +15,9 @@ default wording; an edited DOCX template is the letter of record.
 
 Batches (a ZIP of a DOCX and a PDF per JST) run as a background job (lacznik.core.models.Job) whose
 page shows progress. Speed: docxtpl re-parses its template for each render, so each document costs
-one parse and one render (about 25 ms for the default letter); see `benchmark_batch`.
+one parse and one render; the template's bytes are read once per batch. Measured 2026-12-02 on 2
+shared cores: 300 default cover letters render in 6.1 s as DOCX and 1.1 s as PDF (`benchmark_batch`);
+a whole batch of 300 JSTs (documents stored, ZIP written) takes 13.8 s on SQLite (issue 6: ≤ 60 s).
 """
 
 from __future__ import annotations

@@ -24,6 +24,11 @@ def _any_perm(*permissions: str) -> Callable[[HttpRequest], bool]:
     return lambda request: any(request.user.has_perm(permission) for permission in permissions)
 
 
+def _role_without(permission: str, covered_by: str) -> Callable[[HttpRequest], bool]:
+    # Shown to who has `permission` but not the page that already links to it (the coordinator's).
+    return lambda request: request.user.has_perm(permission) and not request.user.has_perm(covered_by)
+
+
 def _has_role(role: str) -> Callable[[HttpRequest], bool]:
     return lambda request: request.user.is_authenticated and role in request.user.roles
 
@@ -39,6 +44,7 @@ MENU = [
     MenuItem(_("Manage events"), "events:manage_list", _has_perm("events.manage_events")),
     MenuItem(_("Event indicators"), "events:indicators", _has_perm("events.view_indicators")),
     MenuItem(_("Advocates programme"), "advocates:pipeline", _has_perm("advocates.manage_enrolments")),
+    MenuItem(_("Support for advocates"), "advocates:support_list", _role_without("advocates.record_support", "advocates.manage_enrolments")),
     MenuItem(_("My advocate's panel"), "advocates:dashboard", _has_role("advocate")),
     MenuItem(_("Advocates' coverage"), "advocates:coverage", _has_perm("advocates.view_coverage")),
     MenuItem(_("Territory"), "territory:index"),

@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from docx import Document
 
@@ -41,7 +40,11 @@ def english(client, settings):
 
 def report(advocate: Advocate, category: str, on: date, people: int = 10) -> ActivityReport:
     return ActivityReport.objects.create(
-        advocate=advocate, category=category, on=on, description="Spotkanie informacyjne", people_reached=people
+        advocate=advocate,
+        category=category,
+        on=on,
+        description="Spotkanie informacyjne",
+        people_reached=people,
     )
 
 
@@ -57,17 +60,43 @@ def pilot(db):
     report(warszawa, TaskCategory.LOCAL_EVENTS, date(2025, 5, 9), 150)
     report(ciechanow, TaskCategory.WEBSITE, date(2025, 5, 30), 0)
     report(olsztyn, TaskCategory.INFORM, date(2025, 4, 3), 999)
-    Support.objects.create(advocate=warszawa, kind=SupportKind.TRAINING, on=date(2025, 4, 1), hours=Decimal("6"), provider="OWES Mazowsze")
-    Support.objects.create(advocate=ciechanow, kind=SupportKind.TRAINING, on=date(2025, 4, 2), hours=Decimal("8"), provider="ROPS")
-    Support.objects.create(advocate=ciechanow, kind=SupportKind.STUDY_VISIT, on=date(2025, 6, 2), hours=Decimal("16.5"), provider="ROPS")
-    Support.objects.create(advocate=olsztyn, kind=SupportKind.TRAINING, on=date(2025, 4, 2), hours=Decimal("99"), provider="ROPS")
+    Support.objects.create(
+        advocate=warszawa,
+        kind=SupportKind.TRAINING,
+        on=date(2025, 4, 1),
+        hours=Decimal("6"),
+        provider="OWES Mazowsze",
+    )
+    Support.objects.create(
+        advocate=ciechanow,
+        kind=SupportKind.TRAINING,
+        on=date(2025, 4, 2),
+        hours=Decimal("8"),
+        provider="ROPS",
+    )
+    Support.objects.create(
+        advocate=ciechanow,
+        kind=SupportKind.STUDY_VISIT,
+        on=date(2025, 6, 2),
+        hours=Decimal("16.5"),
+        provider="ROPS",
+    )
+    Support.objects.create(
+        advocate=olsztyn, kind=SupportKind.TRAINING, on=date(2025, 4, 2), hours=Decimal("99"), provider="ROPS"
+    )
     period = {"starts_on": date(2025, 3, 1), "ends_on": date(2025, 8, 31)}
     Evaluation.objects.create(advocate=warszawa, scores={"activity": 5, "local_impact": 4}, **period)
     Evaluation.objects.create(advocate=ciechanow, scores={"activity": 2, "local_impact": 3}, **period)
     Evaluation.objects.create(advocate=olsztyn, scores={"activity": 1, "local_impact": 1}, **period)
-    ActionPlanItem.objects.create(enrolment=warszawa.enrolment, action="Strona o ES", owner="Wydział", deadline=date(2025, 9, 1))
     ActionPlanItem.objects.create(
-        enrolment=ciechanow.enrolment, action="Klauzule", owner="Zamówienia", deadline=date(2025, 9, 1), status="done"
+        enrolment=warszawa.enrolment, action="Strona o ES", owner="Wydział", deadline=date(2025, 9, 1)
+    )
+    ActionPlanItem.objects.create(
+        enrolment=ciechanow.enrolment,
+        action="Klauzule",
+        owner="Zamówienia",
+        deadline=date(2025, 9, 1),
+        status="done",
     )
     return warszawa, ciechanow, olsztyn
 
@@ -144,7 +173,9 @@ def test_the_page_shows_the_report_and_links_the_files(pilot, english, mazowsze_
     assert "each chart of the PDF is a table in the DOCX" in text
 
 
-def test_only_a_regional_coordinator_generates_it(pilot, client, national_coordinator, advocate_146501, owes_advisor):
+def test_only_a_regional_coordinator_generates_it(
+    pilot, client, national_coordinator, advocate_146501, owes_advisor
+):
     assert client.get(PAGE).status_code == 302
     for user in (national_coordinator, advocate_146501, owes_advisor):
         login_verified(client, user)

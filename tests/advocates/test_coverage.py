@@ -82,7 +82,11 @@ def oracle(prefix: str) -> dict[str, tuple[Counter, int, int]]:
 
 
 def as_oracle(tally: coverage.Tally) -> tuple[Counter, int, int]:
-    return (Counter({stage: count for stage, count in tally.stages.items() if count}), tally.with_advocate, tally.total)
+    return (
+        Counter({stage: count for stage, count in tally.stages.items() if count}),
+        tally.with_advocate,
+        tally.total,
+    )
 
 
 @pytest.mark.parametrize("prefix", ["14", "28", "1401"])
@@ -129,7 +133,16 @@ def test_the_regional_coordinator_sees_the_own_voivodeship(english, spread, mazo
     assert as_oracle(summary.gminas) == oracle("14")["gmina"]
     assert response.context["territory"].region == "14"
     rows = response.context["rows"]
-    assert [row.code for row in rows] == ["1401", "1401011", "1401022", "1401033", "1402", "1402052", "1465", "1465011"]
+    assert [row.code for row in rows] == [
+        "1401",
+        "1401011",
+        "1401022",
+        "1401033",
+        "1402",
+        "1402052",
+        "1465",
+        "1465011",
+    ]
     text = response.content.decode()
     assert "20.0%" in text and "2862011" not in text
     assert 'data-teryt="1465011" data-category="3"' in text
@@ -202,7 +215,9 @@ def test_the_xlsx_holds_the_table_and_the_numbers(spread, english, national_coor
     response = english.get(XLSX, {"woj": "14"})
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     units, summary = (list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets)
-    assert [line[0] for line in units[1:]] == [row.code for row in english.get(PAGE, {"woj": "14"}).context["rows"]]
+    assert [line[0] for line in units[1:]] == [
+        row.code for row in english.get(PAGE, {"woj": "14"}).context["rows"]
+    ]
     numbers = {(level, stage): (count, share) for level, stage, count, share in summary[1:]}
     assert numbers[("gminas", "advocate in office")] == (1, 20.0)
     assert numbers[("gminas", "advocate appointed")] == (2, 40.0)
@@ -286,7 +301,9 @@ def test_the_map_colours_each_unit_by_its_stage(browser, live_server, transactio
     context = _signed_in_context(browser, live_server, coordinator)
     context.add_init_script(CSP_LISTENER)
     errors, foreign = [], []
-    context.on("request", lambda request: request.url.startswith(live_server.url) or foreign.append(request.url))
+    context.on(
+        "request", lambda request: request.url.startswith(live_server.url) or foreign.append(request.url)
+    )
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
@@ -296,7 +313,9 @@ def test_the_map_colours_each_unit_by_its_stage(browser, live_server, transactio
     assert page.locator("#mapa path.leaflet-interactive").count() == 2477
     # Gminas join on their first 6 digits; the colour is the stage's category.
     assert page.locator('#mapa path[data-teryt="146501"]').get_attribute("fill") == coverage.APPOINTED.colour
-    assert page.locator('#mapa path[data-teryt="140101"]').get_attribute("fill") == coverage.IN_PIPELINE.colour
+    assert (
+        page.locator('#mapa path[data-teryt="140101"]').get_attribute("fill") == coverage.IN_PIPELINE.colour
+    )
     assert page.locator('#mapa path[data-teryt="286201"]').get_attribute("fill") == "#f8f9fa"  # outside
     legend = page.locator(".choropleth-legend li")
     assert legend.count() == len(coverage.CATEGORIES) + 1
@@ -307,7 +326,9 @@ def test_the_map_colours_each_unit_by_its_stage(browser, live_server, transactio
     assert errors == [] and foreign == []
     context.close()
 
-    national = assign(UserFactory(email="krajowy.mapa@lacznik.example"), "national_coordinator", ALL_VOIVODESHIPS)
+    national = assign(
+        UserFactory(email="krajowy.mapa@lacznik.example"), "national_coordinator", ALL_VOIVODESHIPS
+    )
     axe_context = _signed_in_context(browser, live_server, national, bypass_csp=True)
     page = axe_context.new_page()
     page.goto(f"{PAGE}?poziom=powiat&woj=14", wait_until="load")

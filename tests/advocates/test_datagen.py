@@ -8,7 +8,12 @@ import pytest
 from django.utils import timezone
 
 from lacznik.advocates import coverage
-from lacznik.advocates.datagen import SYNTHETIC_MARK, clear_advocates, consistency_problems, synthetic_enrolments
+from lacznik.advocates.datagen import (
+    SYNTHETIC_MARK,
+    clear_advocates,
+    consistency_problems,
+    synthetic_enrolments,
+)
 from lacznik.advocates.models import (
     ActionPlanItem,
     ActivityReport,
@@ -45,17 +50,25 @@ def _generate(seed: int = 1, replace: bool = False):
 
 
 def _snapshot() -> list[tuple]:
-    enrolments = synthetic_enrolments().order_by("teryt").values_list("teryt", "stage", "stage_since", "head_name")
-    advocates = (
-        Advocate.objects.unscoped(reason=REASON).order_by("teryt").values_list("teryt", "user__email", "appointed_on")
+    enrolments = (
+        synthetic_enrolments().order_by("teryt").values_list("teryt", "stage", "stage_since", "head_name")
     )
-    reports = ActivityReport.objects.unscoped(reason=REASON).order_by("teryt", "on", "category", "people_reached")
+    advocates = (
+        Advocate.objects.unscoped(reason=REASON)
+        .order_by("teryt")
+        .values_list("teryt", "user__email", "appointed_on")
+    )
+    reports = ActivityReport.objects.unscoped(reason=REASON).order_by(
+        "teryt", "on", "category", "people_reached"
+    )
     return [*enrolments, *advocates, *reports.values_list("teryt", "on", "category", "people_reached")]
 
 
 def test_every_jst_is_enrolled_and_stages_match_the_advocates(register):
     report = _generate()
-    units = Unit.objects.current().filter(level__in=["gmina", "powiat"]).exclude(level="gmina", kind__in="4589")
+    units = (
+        Unit.objects.current().filter(level__in=["gmina", "powiat"]).exclude(level="gmina", kind__in="4589")
+    )
     assert synthetic_enrolments().count() == units.count() == len(CODES) + 7
     assert consistency_problems() == []
     stages = set(synthetic_enrolments().values_list("stage", flat=True))
@@ -81,15 +94,24 @@ def test_each_advocate_has_a_year_of_reports_support_evaluations_and_a_plan(regi
         months = {(on.year, on.month) for on in own.values_list("on", flat=True)}
         assert own.count() >= 12 and len(months) >= 9, "a few reports a month for a year"
         first, last = min(own.values_list("on", flat=True)), max(own.values_list("on", flat=True))
-        assert advocate.appointed_on <= first and last <= min(today, advocate.appointed_on + timedelta(days=365))
+        assert advocate.appointed_on <= first and last <= min(
+            today, advocate.appointed_on + timedelta(days=365)
+        )
         assert set(own.values_list("teryt", flat=True)) == {advocate.teryt}
         assert ActionPlanItem.objects.unscoped(reason=REASON).filter(enrolment=advocate.enrolment).exists()
     assert len(set(reports.values_list("category", flat=True))) == 7
     assert Support.objects.unscoped(reason=REASON).exists()
     evaluations = Evaluation.objects.unscoped(reason=REASON)
     assert evaluations.exists()
-    assert all(1 <= score <= 5 for scores in evaluations.values_list("scores", flat=True) for score in scores.values())
-    assert all(address.endswith(SYNTHETIC_MARK) for address in synthetic_enrolments().values_list("office_address", flat=True))
+    assert all(
+        1 <= score <= 5
+        for scores in evaluations.values_list("scores", flat=True)
+        for score in scores.values()
+    )
+    assert all(
+        address.endswith(SYNTHETIC_MARK)
+        for address in synthetic_enrolments().values_list("office_address", flat=True)
+    )
 
 
 def test_same_seed_same_data_and_replace_removes_it(register):
@@ -124,8 +146,13 @@ def test_the_demo_shows_every_stage_and_loads_once(terc):
     demo.seed(stdout=StringIO())
     enrolments = Enrolment.objects.unscoped(reason=REASON)
     # The whole pipeline of both voivodeships, the demo JSTs moved along it.
-    assert enrolments.count() == coverage.summarise(["14", "28"]).gminas.total + coverage.summarise(["14", "28"]).powiats.total
-    stages = dict(enrolments.filter(teryt__in=[jst.code for jst in demo.DEMO_JSTS]).values_list("teryt", "stage"))
+    assert (
+        enrolments.count()
+        == coverage.summarise(["14", "28"]).gminas.total + coverage.summarise(["14", "28"]).powiats.total
+    )
+    stages = dict(
+        enrolments.filter(teryt__in=[jst.code for jst in demo.DEMO_JSTS]).values_list("teryt", "stage")
+    )
     assert stages == {jst.code: jst.stage for jst in demo.DEMO_JSTS}
     advocates = Advocate.objects.unscoped(reason=REASON).active()
     assert set(advocates.values_list("user__email", flat=True)) == {
@@ -133,14 +160,25 @@ def test_the_demo_shows_every_stage_and_loads_once(terc):
         "rzecznik.olsztyn@lacznik.example",
     }
     warszawa = advocates.get(teryt="1465011")
-    assert warszawa.publish_contact and ActivityReport.objects.unscoped(reason=REASON).filter(advocate=warszawa).count() >= 5
+    assert (
+        warszawa.publish_contact
+        and ActivityReport.objects.unscoped(reason=REASON).filter(advocate=warszawa).count() >= 5
+    )
     assert Support.objects.unscoped(reason=REASON).filter(advocate=warszawa).exists()
     assert Evaluation.objects.unscoped(reason=REASON).filter(advocate=warszawa).count() == 1
     # Every step went through the workflow: who and when are recorded.
     assert EnrolmentStep.objects.filter(enrolment__teryt="1465011").count() == 5
     assert not EnrolmentStep.objects.filter(by__isnull=True).exists()
-    counts = (enrolments.count(), EnrolmentStep.objects.count(), ActivityReport.objects.unscoped(reason=REASON).count())
+    counts = (
+        enrolments.count(),
+        EnrolmentStep.objects.count(),
+        ActivityReport.objects.unscoped(reason=REASON).count(),
+    )
 
     demo.seed(stdout=StringIO())
-    again = (enrolments.count(), EnrolmentStep.objects.count(), ActivityReport.objects.unscoped(reason=REASON).count())
+    again = (
+        enrolments.count(),
+        EnrolmentStep.objects.count(),
+        ActivityReport.objects.unscoped(reason=REASON).count(),
+    )
     assert again == counts

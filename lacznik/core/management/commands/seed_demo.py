@@ -6,7 +6,12 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 # Each app with demo data adds its module here; each module has `seed(*, stdout) -> None`.
-DEMO_MODULES = ["lacznik.accounts.demo", "lacznik.entities.demo", "lacznik.events.demo", "lacznik.advocates.demo"]
+DEMO_MODULES = [
+    "lacznik.accounts.demo",
+    "lacznik.entities.demo",
+    "lacznik.events.demo",
+    "lacznik.advocates.demo",
+]
 
 
 class Command(BaseCommand):
