@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from lacznik.core.scope import prefix_q
 
 from .models import Entity, LegalForm, Mark, OfferItem
-from .search import COUNT_CAP, Query, capped_count, matching, ranked_ids
+from .search import COUNT_CAP, Query, capped_count, matching, newest_ids, ranked_ids
 
 TERYT_FILTER = re.compile(r"^\d{2}(\d{2}(\d{2}\d?)?)?$")
 CPV_FILTER = re.compile(r"^\d{2,8}(-\d)?$")
@@ -136,12 +136,14 @@ class Catalogue:
     def page_ids(self, *, offset: int, limit: int) -> tuple[list[int], int, bool]:
         """One page of primary keys, the capped hit count, and whether the page is in relevance order.
 
-        Ranking means scoring every hit; for a query with more hits than the cap (a common word over
-        the whole country) the hits come in name order instead, which the index on the name serves at
-        once, and the page says so: more words or a filter bring the ranking back."""
+        Ranking means scoring every hit; a query with more hits than the cap (a common word over the
+        whole country) lists them newest first instead, the order the full-text index walks in, and
+        the page says so: more words or a filter bring the ranking back."""
         total = capped_count(self.queryset, self.query)
         if self.ranked and total <= COUNT_CAP:
             return ranked_ids(self.queryset, self.query, limit=limit, offset=offset), total, True
+        if self.ranked:
+            return newest_ids(self.queryset, self.query, limit=limit, offset=offset), total, False
         ids = list(self.matching().values_list("pk", flat=True)[offset : offset + limit])
         return ids, total, False
 

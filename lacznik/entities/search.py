@@ -140,6 +140,29 @@ def ranked_ids(queryset: QuerySet, query: Query, *, limit: int, offset: int = 0)
         return [row[0] for row in cursor.fetchall()]
 
 
+def newest_ids(queryset: QuerySet, query: Query, *, limit: int, offset: int = 0) -> list[int]:
+    """Like ranked_ids, newest first: the order the full-text index itself walks in (FTS5 by rowid,
+    PostgreSQL by the primary key's index), so a word in half the catalogue costs no more than a rare one."""
+    if queryset.query.is_empty():
+        return []
+    inner, params = _inner(queryset) if connection.vendor == "postgresql" else _of_hit(queryset)
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT e.id FROM entities_entity e WHERE e.search_vector @@ to_tsquery('simple', %s) "
+            f"AND e.id IN ({inner}) ORDER BY e.id DESC LIMIT %s OFFSET %s"
+        )
+        arguments = (query.tsquery(), *params, limit, offset)
+    else:
+        sql = (
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND EXISTS ({inner}) "
+            "ORDER BY rowid DESC LIMIT %s OFFSET %s"
+        )
+        arguments = (query.fts5(), *params, limit, offset)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, arguments)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def capped_count(queryset: QuerySet, query: Query | None, cap: int = COUNT_CAP) -> int:
     """How many rows match, counted up to `cap` + 1 (more than `cap` means "over cap")."""
     if not query:

@@ -129,13 +129,13 @@ def test_statistics_are_for_national_roles(client, persona, request):
     assert client.get(reverse("entities:statistics")).status_code == 403
 
 
-def test_a_search_with_more_hits_than_the_cap_lists_them_by_name(client, db, monkeypatch):
+def test_a_search_with_more_hits_than_the_cap_lists_them_newest_first(client, db, monkeypatch):
     monkeypatch.setattr("lacznik.entities.filters.COUNT_CAP", 3)
     for name in ["Usługi Ż", "Usługi A", "Usługi M", "Usługi C"]:
         EntityFactory(name=name, description="usługi usługi usługi" if name == "Usługi Ż" else "")
     response = client.get(reverse("entities:catalogue"), {"q": "usługi"})
     names = [entity.name for entity in response.context["entities"]]
-    assert names == ["Usługi A", "Usługi C", "Usługi M", "Usługi Ż"]
+    assert names == ["Usługi C", "Usługi M", "Usługi A", "Usługi Ż"]
     assert response.context["unranked_search"]
     monkeypatch.setattr("lacznik.entities.filters.COUNT_CAP", 10)
     response = client.get(reverse("entities:catalogue"), {"q": "usługi"})
