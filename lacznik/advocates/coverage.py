@@ -178,49 +178,53 @@ class Summary:
     by_voivodeship: list[RegionLine]
 
 
-def summarise(prefixes: Iterable[str]) -> Summary:
+def summarise(prefixes: Iterable[str], *, per_powiat: bool = True) -> Summary:
     """The dashboard's numbers for the territory `prefixes`: two GROUP BY queries and the names of
-    the territory's voivodeships and powiats."""
+    the territory's voivodeships (and powiats). Without `per_powiat` the queries group by
+    voivodeship (a few hundred rows for the whole country, not a few thousand) and `by_powiat` is
+    empty."""
     prefixes = tuple(prefixes)
-    gminas_by_powiat: dict[str, Tally] = {}
-    powiat_units: dict[str, Tally] = {}
+    length = 4 if per_powiat else 2
+    # Gminas and powiats (the JSTs themselves) by the key: a powiat's code, or a voivodeship's.
+    gminas_by_key: dict[str, Tally] = {}
+    powiats_by_key: dict[str, Tally] = {}
 
     def tally(store: dict[str, Tally], key: str) -> Tally:
         return store.setdefault(key, Tally())
 
     units = (
         jst_units(prefixes)
-        .annotate(powiat=Substr("code", 1, 4))
-        .values("powiat", "level")
+        .annotate(key=Substr("code", 1, length))
+        .values("key", "level")
         .annotate(count=Count("pk"))
         .order_by()
     )
     for row in units:
-        store = gminas_by_powiat if row["level"] == Unit.Level.GMINA else powiat_units
-        tally(store, row["powiat"]).total += row["count"]
+        store = gminas_by_key if row["level"] == Unit.Level.GMINA else powiats_by_key
+        tally(store, row["key"]).total += row["count"]
 
     enrolments = (
         jst_enrolments(prefixes)
-        .annotate(powiat=Substr("teryt", 1, 4))
-        .values("powiat", "unit__level", "stage", "has_advocate")
+        .annotate(key=Substr("teryt", 1, length))
+        .values("key", "unit__level", "stage", "has_advocate")
         .annotate(count=Count("pk"))
         .order_by()
     )
     for row in enrolments:
-        store = gminas_by_powiat if row["unit__level"] == Unit.Level.GMINA else powiat_units
-        line = tally(store, row["powiat"])
+        store = gminas_by_key if row["unit__level"] == Unit.Level.GMINA else powiats_by_key
+        line = tally(store, row["key"])
         line.stages[row["stage"]] += row["count"]
         if row["stage"] == Stage.APPOINTED and row["has_advocate"]:
             line.with_advocate += row["count"]
     # Units without an enrolment were not contacted.
-    for line in (*gminas_by_powiat.values(), *powiat_units.values()):
+    for line in (*gminas_by_key.values(), *powiats_by_key.values()):
         line.stages[Stage.NOT_CONTACTED] += line.total - sum(line.stages.values())
 
-    powiat_codes = set(powiat_units) | set(gminas_by_powiat)
-    names = names_of(powiat_codes | {code[:2] for code in powiat_codes})
+    keys = sorted(set(powiats_by_key) | set(gminas_by_key))
+    names = names_of(set(keys) | {key[:2] for key in keys})
     by_powiat = []
-    for code in sorted(powiat_codes):
-        own = powiat_units.get(code, Tally())
+    for code in keys if per_powiat else ():
+        own = powiats_by_key.get(code, Tally())
         stage = next((stage for stage in STAGES if own.stages[stage]), Stage.NOT_CONTACTED)
         by_powiat.append(
             PowiatLine(
@@ -229,17 +233,17 @@ def summarise(prefixes: Iterable[str]) -> Summary:
                 is_city=int(code[2:4]) >= 61,
                 stage=stage,
                 has_advocate=bool(own.with_advocate),
-                gminas=gminas_by_powiat.get(code, Tally()),
+                gminas=gminas_by_key.get(code, Tally()),
             )
         )
     regions: dict[str, RegionLine] = {}
     gminas, powiats = Tally(), Tally()
-    for code in sorted(powiat_codes):
+    for key in keys:
         region = regions.setdefault(
-            code[:2], RegionLine(code[:2], names.get(code[:2], code[:2]), Tally(), Tally())
+            key[:2], RegionLine(key[:2], names.get(key[:2], key[:2]), Tally(), Tally())
         )
-        region.gminas.merge(gminas_by_powiat.get(code, Tally()))
-        region.powiats.merge(powiat_units.get(code, Tally()))
+        region.gminas.merge(gminas_by_key.get(key, Tally()))
+        region.powiats.merge(powiats_by_key.get(key, Tally()))
     for region in regions.values():
         gminas.merge(region.gminas)
         powiats.merge(region.powiats)

@@ -99,7 +99,8 @@ def _map_level(request: HttpRequest):
 def coverage_page(request: HttpRequest) -> HttpResponse:
     territory = territory_of(request, *COVERAGE_ROLES)
     level = _map_level(request) or GMINA
-    summary = coverage.summarise(territory.prefixes)
+    # Per powiat for one voivodeship; the whole country is compared by voivodeship.
+    summary = coverage.summarise(territory.prefixes, per_powiat=bool(territory.region))
     # One row per unit for one voivodeship (a few hundred); the whole country is in the exports.
     rows = coverage.unit_rows(territory.prefixes) if territory.region else []
     query = territory.query
@@ -231,7 +232,7 @@ def coverage_export_xlsx(request: HttpRequest) -> FileResponse:
         _write_xlsx(
             target,
             units=export_rows(territory.prefixes),
-            summary=summary_rows(coverage.summarise(territory.prefixes)),
+            summary=summary_rows(coverage.summarise(territory.prefixes, per_powiat=False)),
         )
     except BaseException:
         target.close()

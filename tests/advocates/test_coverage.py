@@ -95,6 +95,13 @@ def test_numbers_by_stage_equal_the_oracle(spread, prefix):
     expected = oracle(prefix)
     assert as_oracle(summary.gminas) == expected["gmina"]
     assert as_oracle(summary.powiats) == expected["powiat"]
+    # Grouped by voivodeship (the national dashboard), the same numbers.
+    coarse = coverage.summarise([prefix], per_powiat=False)
+    assert as_oracle(coarse.gminas) == expected["gmina"] and as_oracle(coarse.powiats) == expected["powiat"]
+    assert coarse.by_powiat == [] and summary.by_powiat
+    assert [as_oracle(line.gminas) for line in coarse.by_voivodeship] == [
+        as_oracle(line.gminas) for line in summary.by_voivodeship
+    ]
 
 
 def test_the_numbers_of_mazowieckie(spread):
@@ -316,7 +323,7 @@ def test_the_map_colours_each_unit_by_its_stage(browser, live_server, transactio
     assert (
         page.locator('#mapa path[data-teryt="140101"]').get_attribute("fill") == coverage.IN_PIPELINE.colour
     )
-    assert page.locator('#mapa path[data-teryt="286201"]').get_attribute("fill") == "#f8f9fa"  # outside
+    assert page.locator('#mapa path[data-teryt="286201"]').get_attribute("fill") == "#d9dee4"  # outside
     legend = page.locator(".choropleth-legend li")
     assert legend.count() == len(coverage.CATEGORIES) + 1
     page.goto(f"{PAGE}?poziom=powiat", wait_until="load")

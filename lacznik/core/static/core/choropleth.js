@@ -15,7 +15,7 @@
  *
  * A categorical map: when the JSON also has "categories": [{value, label, colour}], each count is
  * the value of a category (e.g. a stage of a programme): units take its colour ("#rrggbb"), the
- * tooltip and the legend its label, and units missing from "counts" are drawn empty with
+ * tooltip and the legend its label, and units missing from "counts" are drawn grey with
  * data-msg-none (outside the territory shown).
  *
  * A click on a unit dispatches the DOM event "choropleth:select" on the element with
@@ -29,6 +29,8 @@
   // ColorBrewer "Blues" (sequential; readable by people with colour-vision deficiencies).
   const PALETTE = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
   const EMPTY = "#f8f9fa";
+  // A categorical map: the units outside the territory shown (grey, unlike any category).
+  const OUTSIDE = "#d9dee4";
   const BORDER = "#5c6670";
   const SELECTED = "#111111";
   const POLAND = [[49.0, 14.1], [54.9, 24.2]];
@@ -119,7 +121,7 @@
 
   function categoryEntries(categories, noneLabel) {
     const entries = Array.from(categories.values(), (category) => [category.colour, category.label]);
-    entries.push([EMPTY, noneLabel]);
+    entries.push([OUTSIDE, noneLabel]);
     return entries;
   }
 
@@ -191,7 +193,7 @@
             return colourOf(counts[key] || 0, bounds);
           }
           const category = categoryOf(key);
-          return category ? category.colour : EMPTY;
+          return category ? category.colour : OUTSIDE;
         };
         const describe = (key) => {
           if (!categories) {
@@ -282,6 +284,6 @@
     return controller;
   }
 
-  window.LacznikChoropleth = { mount, breaks, colourOf, displayName, PALETTE, EMPTY };
+  window.LacznikChoropleth = { mount, breaks, colourOf, displayName, PALETTE, EMPTY, OUTSIDE };
   document.querySelectorAll("[data-choropleth]").forEach(mount);
 })();
