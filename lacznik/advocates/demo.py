@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TextIO
 
+from django.conf import settings
 from django.utils import timezone
 
 from lacznik.accounts.models import User
@@ -102,7 +103,8 @@ def _path(stage: str) -> list[str]:
         return []
     if stage == Stage.WITHDRAWN:
         return [Stage.LETTER_SENT, Stage.WITHDRAWN]
-    return PATH[: PATH.index(stage) + 1]
+    # The last step, the appointment, names the person (services.appoint_advocate in _appoint).
+    return PATH[: PATH.index(stage) + 1 if stage != Stage.APPOINTED else PATH.index(Stage.APPOINTED)]
 
 
 def seed(*, stdout: TextIO) -> None:
@@ -121,8 +123,9 @@ def seed(*, stdout: TextIO) -> None:
                 continue
             _walk(enrolment, jst, coordinator, started)
             enrolment.refresh_from_db()
-            if jst.advocate and enrolment.stage == Stage.APPOINTED:
+            if jst.advocate and enrolment.stage in (Stage.AGREEMENT_SIGNED, Stage.APPOINTED):
                 _appoint(enrolment, jst, coordinator, today)
+                enrolment.refresh_from_db()
             reached.append(f"{enrolment.unit.name} ({jst.code}): {enrolment.get_stage_display()}")
     stdout.write("\nProgram rzeczników (demo): " + "; ".join(reached) + "\n")
 
@@ -149,16 +152,20 @@ def _appoint(enrolment: Enrolment, jst: DemoJst, coordinator, today: date) -> No
     if user is None:
         return
     advocate = Advocate.objects.in_scope([enrolment.teryt]).filter(enrolment=enrolment).first()
-    if advocate is None:
-        advocate = Advocate(
+    if advocate is None and enrolment.stage == Stage.AGREEMENT_SIGNED:
+        advocate = services.appoint_advocate(
             enrolment=enrolment,
-            user=user,
+            email=user.email,
+            first_name=user.first_name,
+            last_name=user.last_name,
             position="inspektor ds. ekonomii społecznej (demo)",
             publish_contact=jst.publish_contact,
-            appointed_on=enrolment.stage_since,
+            appointed_on=min(enrolment.stage_since + timedelta(days=STEP_DAYS), today),
+            by=coordinator,
+            site_url=settings.LACZNIK_SITE_URL,
         )
-        advocate._history_user = coordinator
-        advocate.save()
+    if advocate is None:
+        return
     scope = [enrolment.teryt]
     if not ActivityReport.objects.in_scope(scope).filter(advocate=advocate).exists():
         for days, category, description, people in DEMO_REPORTS:

@@ -29,7 +29,7 @@ from lacznik.core.text import fold
 from lacznik.territory.models import Unit
 
 from . import services
-from .forms import OfficeForm, SelectionForm, StepForm, WeightsForm
+from .forms import AppointmentForm, OfficeForm, SelectionForm, StepForm, WeightsForm
 from .models import NEEDS_REASON, Enrolment, Selection, Stage
 
 MANAGE = "advocates.manage_enrolments"
@@ -222,11 +222,14 @@ def _enrolment_page(
     *,
     step_form: StepForm | None = None,
     office_form: OfficeForm | None = None,
+    appointment_form: AppointmentForm | None = None,
 ) -> HttpResponse:
     may_change = code_in_scope(enrolment.teryt, managing_prefixes(request.user))
     if may_change:
         step_form = step_form or StepForm(enrolment=enrolment)
         office_form = office_form or OfficeForm(instance=enrolment)
+        if enrolment.stage == Stage.AGREEMENT_SIGNED:
+            appointment_form = appointment_form or AppointmentForm(initial={"appointed_on": timezone.localdate()})
     return render(
         request,
         "advocates/enrolment.html",
@@ -237,6 +240,10 @@ def _enrolment_page(
             "may_change": may_change,
             "step_form": step_form if may_change else None,
             "office_form": office_form if may_change else None,
+            "appointment_form": appointment_form if may_change else None,
+            "advocates": enrolment.advocates.unscoped(reason="the advocates of an enrolment already in scope")
+            .select_related("user")
+            .order_by("-appointed_on"),
             "needs_reason": [Stage(stage).label for stage in Stage if stage in NEEDS_REASON],
             "steps": enrolment.steps.select_related("by").order_by("on", "pk"),
         },
@@ -281,6 +288,26 @@ def enrolment_step(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(enrolment.get_absolute_url())
     return _enrolment_page(request, enrolment, step_form=form)
+
+
+@login_required
+@require_POST
+def enrolment_appoint(request: HttpRequest, pk: int) -> HttpResponse:
+    """Appoint the advocate: the person gets an account with the advocate role in the JST."""
+    prefixes = _require(managing_prefixes(request.user))
+    enrolment = _enrolment_or_404(prefixes, pk)
+    form = AppointmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appoint_advocate(
+                enrolment=enrolment, by=request.user, site_url=request.build_absolute_uri("/"), **form.cleaned_data
+            )
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The advocate was appointed and invited by e-mail."))
+            return redirect(enrolment.get_absolute_url())
+    return _enrolment_page(request, enrolment, appointment_form=form)
 
 
 @login_required
@@ -417,11 +444,12 @@ def _report_selection(request: HttpRequest, result: services.SelectionResult) ->
 
 
 urlpatterns = [
-    path("rzecznicy/", pipeline, name="pipeline"),
-    path("rzecznicy/jst/<int:pk>/", enrolment, name="enrolment"),
-    path("rzecznicy/jst/<int:pk>/krok/", enrolment_step, name="enrolment_step"),
-    path("rzecznicy/jst/<int:pk>/urzad/", enrolment_office, name="enrolment_office"),
-    path("rzecznicy/klucz-naboru/", selection, name="selection"),
+    path("", pipeline, name="pipeline"),
+    path("jst/<int:pk>/", enrolment, name="enrolment"),
+    path("jst/<int:pk>/krok/", enrolment_step, name="enrolment_step"),
+    path("jst/<int:pk>/urzad/", enrolment_office, name="enrolment_office"),
+    path("jst/<int:pk>/powolanie/", enrolment_appoint, name="enrolment_appoint"),
+    path("klucz-naboru/", selection, name="selection"),
 ]
 
 
@@ -468,6 +496,9 @@ POLICIES: dict[str, Policy] = {
         read=NOBODY, change=REGIONAL, methods=("POST",), object=enrolment_sample, scoped=True
     ),
     "advocates:enrolment_office": Policy(
+        read=NOBODY, change=REGIONAL, methods=("POST",), object=enrolment_sample, scoped=True
+    ),
+    "advocates:enrolment_appoint": Policy(
         read=NOBODY, change=REGIONAL, methods=("POST",), object=enrolment_sample, scoped=True
     ),
     "advocates:selection": Policy(

@@ -122,3 +122,25 @@ class SelectionForm(WeightsForm):
                 "Only those that were sent the cover letter can move; the others stay where they are."
             ),
         )
+
+
+class AppointmentForm(StyledFormMixin, forms.Form):
+    """Who the JST appointed as its advocate (after the agreement is signed)."""
+
+    first_name = forms.CharField(label=_("first name"), max_length=150)
+    last_name = forms.CharField(label=_("last name"), max_length=150)
+    email = forms.EmailField(
+        label=_("e-mail at the office"), help_text=_("The advocate receives a link to set a password.")
+    )
+    position = forms.CharField(label=_("position in the office"), max_length=200, required=False)
+    phone = forms.CharField(label=_("phone"), max_length=30, required=False)
+    publish_contact = forms.BooleanField(
+        label=_("the advocate agrees to publish the contact e-mail in the public list"), required=False
+    )
+    appointed_on = forms.DateField(label=_("appointed on"), widget=DateInput())
+
+    def clean_appointed_on(self):
+        appointed_on = self.cleaned_data["appointed_on"]
+        if appointed_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return appointed_on

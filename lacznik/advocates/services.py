@@ -16,11 +16,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from lacznik.core.errors import WorkflowError
 from lacznik.core.scope import in_scope, validate_prefix
 from lacznik.territory.models import Unit
 
 from .addressing import TITLES, default_head
-from .models import TRANSITIONS, Enrolment, EnrolmentStep, Selection, Stage
+from .models import TRANSITIONS, Advocate, Enrolment, EnrolmentStep, Selection, Stage
 
 # --- the head of the office -----------------------------------------------------------------------
 
@@ -119,13 +120,70 @@ def start_pipeline(region: str, by, *, on: date | None = None) -> int:
 
 
 @transaction.atomic
+@transaction.atomic
 def take_step(*, enrolment: Enrolment, stage: str, on: date, note: str = "", by) -> EnrolmentStep:
     """Move the enrolment to `stage` as the workflow table allows (WorkflowError otherwise, with
-    nothing changed)."""
+    nothing changed). Appointing needs the advocate (appoint_advocate); ending the programme in a JST
+    ends its advocate's term."""
     locked = Enrolment.objects.in_scope([enrolment.teryt]).select_for_update().get(pk=enrolment.pk)
+    active = Advocate.objects.in_scope([locked.teryt]).active().filter(enrolment=locked)
+    if stage == Stage.APPOINTED and stage in TRANSITIONS[locked.stage] and not active.exists():
+        raise WorkflowError(_("Appoint the advocate with the appointment form: name the person first."))
     step = locked.move_to(stage, on=on, by=by, note=note)
+    if stage == Stage.ENDED:
+        for advocate in active:
+            advocate.ended_on = on
+            advocate._history_user = by
+            advocate.save(update_fields=["ended_on"])
     enrolment.refresh_from_db()
     return step
+
+
+@transaction.atomic
+def appoint_advocate(
+    *,
+    enrolment: Enrolment,
+    email: str,
+    first_name: str,
+    last_name: str,
+    position: str = "",
+    phone: str = "",
+    publish_contact: bool = False,
+    appointed_on: date,
+    by,
+    site_url: str,
+) -> Advocate:
+    """Appoint the JST's advocate after the agreement is signed: the employee gets an account (invited
+    by e-mail to set a password) with the advocate role in the JST's territory, and the enrolment
+    moves to "advocate appointed"."""
+    from lacznik.accounts.models import User
+    from lacznik.accounts.roles import Role
+    from lacznik.accounts.services import assign_role, create_user
+
+    locked = Enrolment.objects.in_scope([enrolment.teryt]).select_for_update().get(pk=enrolment.pk)
+    if locked.stage != Stage.AGREEMENT_SIGNED:
+        raise WorkflowError(_("An advocate is appointed after the agreement is signed."))
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    # The role comes with the appointment, which the coordinator is entitled to make: the account
+    # changes are the system's (by=None), the appointment's history names the coordinator.
+    if user is None:
+        user = create_user(email=email, first_name=first_name, last_name=last_name, by=None, site_url=site_url)
+    territory = locked.teryt[:6] if len(locked.teryt) == 7 else locked.teryt
+    assign_role(user=user, role=Role.ADVOCATE, prefixes=[territory], by=None)
+    locked.move_to(Stage.APPOINTED, on=appointed_on, by=by, note=f"{first_name} {last_name} <{email}>")
+    advocate = Advocate(
+        enrolment=locked,
+        user=user,
+        position=position,
+        phone=phone,
+        publish_contact=publish_contact,
+        appointed_on=appointed_on,
+    )
+    advocate._history_user = by
+    advocate.save()
+    enrolment.refresh_from_db()
+    return advocate
 
 
 # What the enrolment's page lets the coordinator change about the office it writes to.

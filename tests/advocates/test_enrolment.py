@@ -7,9 +7,11 @@ import pytest
 from django.utils import timezone, translation
 
 from lacznik.advocates import services
-from lacznik.advocates.models import NEEDS_REASON, TRANSITIONS, Enrolment, EnrolmentStep, Stage
+from lacznik.advocates.models import Advocate, NEEDS_REASON, TRANSITIONS, Enrolment, EnrolmentStep, Stage
 from lacznik.core.errors import WorkflowError
 from lacznik.territory.models import Unit
+
+from tests.factories import UserFactory
 
 from .factories import EnrolmentFactory, unit
 
@@ -95,6 +97,9 @@ def test_every_legal_step_moves_the_enrolment_and_records_who_when_and_why(
 ):
     enrolment = EnrolmentFactory(stage=old, stage_since=date(2025, 1, 2))
     note = "Rada gminy odmówiła udziału." if new in NEEDS_REASON else ""
+    if new == Stage.APPOINTED:
+        # The appointed stage needs its person (services.appoint_advocate; tests/advocates/test_appointment.py).
+        Advocate.objects.create(enrolment=enrolment, user=UserFactory(), appointed_on=date(2025, 1, 2))
 
     step = services.take_step(
         enrolment=enrolment, stage=new, on=date(2025, 2, 3), note=note, by=mazowsze_coordinator
@@ -152,11 +157,21 @@ def test_a_legal_step_without_reason_or_with_a_wrong_date_is_refused(
 
 def test_the_whole_programme_in_order(db, mazowsze_coordinator):
     enrolment = EnrolmentFactory(stage_since=date(2025, 1, 2))
-    path = [Stage.LETTER_SENT, Stage.SELECTED, Stage.VISITED, Stage.AGREEMENT_SIGNED, Stage.APPOINTED]
+    path = [Stage.LETTER_SENT, Stage.SELECTED, Stage.VISITED, Stage.AGREEMENT_SIGNED]
     for number, stage in enumerate(path):
         services.take_step(
             enrolment=enrolment, stage=stage, on=date(2025, 2, 1 + number), by=mazowsze_coordinator
         )
+    services.appoint_advocate(
+        enrolment=enrolment,
+        email="rzecznik@gmina.example",
+        first_name="Anna",
+        last_name="Przykładowa",
+        appointed_on=date(2025, 2, 5),
+        by=mazowsze_coordinator,
+        site_url="http://testserver/",
+    )
+    path.append(Stage.APPOINTED)
 
     assert enrolment.stage == Stage.APPOINTED
     assert enrolment.agreement_signed_on == date(2025, 2, 4)

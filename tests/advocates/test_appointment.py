@@ -1,0 +1,64 @@
+"""Appointing the advocate after the agreement is signed (issue #6 point 1)."""
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from lacznik.accounts.models import User
+from lacznik.accounts.roles import Role
+from lacznik.advocates.models import Advocate, Stage
+from lacznik.advocates.services import take_step
+from lacznik.core.errors import WorkflowError
+from tests.helpers import login_verified
+
+from .factories import EnrolmentFactory
+
+APPOINTMENT = {
+    "first_name": "Anna",
+    "last_name": "Przykładowa-Rzeczniczka",
+    "email": "Rzecznik@Gmina-Przykladowa.example",
+    "position": "inspektor",
+    "publish_contact": "on",
+    "appointed_on": "2025-03-03",
+}
+
+
+def test_appointing_gives_an_account_with_the_role_and_closes_the_pipeline(client, mazowsze_coordinator, db):
+    enrolment = EnrolmentFactory(code="1465011", stage=Stage.AGREEMENT_SIGNED)
+    login_verified(client, mazowsze_coordinator)
+    response = client.post(reverse("advocates:enrolment_appoint", args=[enrolment.pk]), APPOINTMENT)
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.stage == Stage.APPOINTED
+    advocate = Advocate.objects.unscoped(reason="test").get()
+    user = User.objects.get(email="rzecznik@gmina-przykladowa.example")
+    assert advocate.user == user and advocate.publish_contact
+    assert user.prefixes_for(Role.ADVOCATE) == {"146501"}
+    assert mail.outbox and mail.outbox[-1].to == [user.email]
+    assert advocate.history.first().history_user == mazowsze_coordinator
+
+
+def test_appointing_before_the_agreement_is_refused(client, mazowsze_coordinator, db):
+    enrolment = EnrolmentFactory(code="1465011", stage=Stage.VISITED)
+    login_verified(client, mazowsze_coordinator)
+    response = client.post(reverse("advocates:enrolment_appoint", args=[enrolment.pk]), APPOINTMENT)
+    assert response.status_code == 200
+    assert not Advocate.objects.unscoped(reason="test").exists()
+    assert not User.objects.filter(email="rzecznik@gmina-przykladowa.example").exists()
+
+
+def test_the_appointed_stage_needs_the_person(mazowsze_coordinator, db):
+    enrolment = EnrolmentFactory(code="1465011", stage=Stage.AGREEMENT_SIGNED)
+    with pytest.raises(WorkflowError):
+        take_step(enrolment=enrolment, stage=Stage.APPOINTED, on=date(2025, 3, 3), by=mazowsze_coordinator)
+    enrolment.refresh_from_db()
+    assert enrolment.stage == Stage.AGREEMENT_SIGNED
+
+
+def test_warmia_coordinator_cannot_appoint_in_mazowsze(client, warmia_coordinator, db):
+    enrolment = EnrolmentFactory(code="1465011", stage=Stage.AGREEMENT_SIGNED)
+    login_verified(client, warmia_coordinator)
+    assert client.post(reverse("advocates:enrolment_appoint", args=[enrolment.pk]), APPOINTMENT).status_code == 404
+    assert not Advocate.objects.unscoped(reason="test").exists()
