@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lacznik.core.scope import prefix_q
 
-from .models import Entity, LegalForm, Mark, OfferItem
+from .models import Entity, LegalForm, Mark, OfferItem, social_enterprise_q
 from .search import COUNT_CAP, Query, capped_count, matching, newest_ids, ranked_ids
 
 TERYT_FILTER = re.compile(r"^\d{2}(\d{2}(\d{2}\d?)?)?$")
@@ -89,12 +89,10 @@ class CatalogueFilter(django_filters.FilterSet):
         return queryset
 
     def filter_ps(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        enterprises = Entity.objects.unscoped(
-            reason="a filter of an already scoped list"
-        ).social_enterprises()
+        # Conditions on the row itself, not a subquery: a search checks them once per hit.
         if value == "1":
-            return queryset.filter(pk__in=enterprises.values("pk"))
-        return queryset.exclude(pk__in=enterprises.values("pk"))
+            return queryset.filter(social_enterprise_q())
+        return queryset.exclude(social_enterprise_q())
 
     def filter_teryt(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -69,14 +69,19 @@ class Mark(models.Model):
         return self.name
 
 
+def social_enterprise_q(on: date | None = None) -> Q:
+    """The condition "holds the przedsiębiorstwo społeczne status on `on`" on an entity's own row."""
+    on = on or date.today()
+    return Q(ps_granted_on__lte=on) & (Q(ps_lost_on__isnull=True) | Q(ps_lost_on__gt=on))
+
+
 class EntityQuerySet(ScopedQuerySet):
     def published(self) -> "EntityQuerySet":
         return self.filter(is_published=True)
 
     def social_enterprises(self, on: date | None = None) -> "EntityQuerySet":
         """Entities holding the przedsiębiorstwo społeczne status on `on` (today by default)."""
-        on = on or date.today()
-        return self.filter(ps_granted_on__lte=on).filter(Q(ps_lost_on__isnull=True) | Q(ps_lost_on__gt=on))
+        return self.filter(social_enterprise_q(on))
 
     def missing_annual_report(self, year: int) -> "EntityQuerySet":
         """Social enterprises that owe the report for `year` (due 31 March of year + 1, UoES art. 10)
