@@ -22,7 +22,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from lacznik.core.errors import ImportRejected, RowError
-from lacznik.core.text import fold
+from lacznik.core.text import fold, neutralise_formula
 
 from .models import LegalForm
 
@@ -463,3 +463,40 @@ def _parse_table(
     if not rows:
         raise ImportFileRejected([RowError(2, "", gettext("The file has a header but no rows."))], warnings)
     return ParsedFile(columns, rows, warnings, source)
+
+
+# --- files for people -----------------------------------------------------------------------------
+
+
+def problems_csv(problems: Iterable[Mapping[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([gettext("row"), gettext("column"), gettext("value"), gettext("problem")])
+    for problem in problems:
+        writer.writerow(
+            [
+                problem.get("row") or "",
+                neutralise_formula(problem.get("column")),
+                neutralise_formula(problem.get("value")),
+                neutralise_formula(problem.get("reason")),
+            ]
+        )
+    return "\ufeff" + out.getvalue()
+
+
+def template_xlsx() -> bytes:
+    """The import template as a workbook: the header, one example row and a sheet of legal forms."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "podmioty"
+    sheet.append(COLUMN_NAMES)
+    sheet.append([column.example for column in COLUMNS])
+    for cell in sheet[2]:
+        cell.number_format = "@"  # text, so codes keep their leading zeros
+    forms_sheet = workbook.create_sheet("formy_prawne")
+    forms_sheet.append(["forma_prawna", gettext("name")])
+    for code, label in legal_form_choices():
+        forms_sheet.append([code, label])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -26,11 +26,11 @@ from lacznik.accounts.roles import Role
 from lacznik.core.models import Job
 from lacznik.core.policy import Policy, Sample, roles
 
-from . import import_files, imports
+from . import import_files, import_jobs
 
 PERMISSION = "entities.import_entities"
 PROBLEMS_PER_PAGE = 100
-KINDS = (imports.CHECK_KIND, imports.WRITE_KIND)
+KINDS = (import_files.CHECK_KIND, import_files.WRITE_KIND)
 
 
 class ImportSizeLimit(FileUploadHandler):
@@ -82,7 +82,7 @@ def _page_context(form: UploadForm, problems=(), warnings=()) -> dict:
         "problems": problems,
         "warnings": warnings,
         "max_rows": import_files.MAX_ROWS,
-        "inline_rows": imports.INLINE_ROWS,
+        "inline_rows": import_files.INLINE_ROWS,
     }
 
 
@@ -111,7 +111,7 @@ def _upload(request: HttpRequest) -> HttpResponse:
                 "entities/import_upload.html",
                 _page_context(form, rejected.errors, rejected.warnings),
             )
-        job = imports.start_import_job(parsed=parsed, user=request.user, language=get_language() or "pl")
+        job = import_jobs.start_import_job(parsed=parsed, user=request.user, language=get_language() or "pl")
         return redirect("entities:import_job", pk=job.pk)
     return render(request, "entities/import_upload.html", _page_context(form))
 
@@ -121,7 +121,7 @@ def _upload(request: HttpRequest) -> HttpResponse:
 @permission_required(PERMISSION, raise_exception=True)
 def template_xlsx(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
-        imports.template_xlsx(),
+        import_files.template_xlsx(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="szablon-importu-pes.xlsx"'
@@ -140,16 +140,16 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress, then the problems or the preview of a check; POST confirms a clean check."""
     job = _own_job(request, pk)
     if request.method == "POST":
-        if job.kind != imports.CHECK_KIND or job.status != Job.Status.DONE or not job.result.get("valid"):
+        if job.kind != import_files.CHECK_KIND or job.status != Job.Status.DONE or not job.result.get("valid"):
             messages.error(request, _("Only a checked file without problems can be imported."))
             return redirect("entities:import_job", pk=job.pk)
-        write = imports.confirm_import(check=job, user=request.user)
+        write = import_jobs.confirm_import(check=job, user=request.user)
         return redirect("entities:import_job", pk=write.pk)
     problems = Paginator(job.error_report, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "job": job,
         "problems": problems,
-        "is_check": job.kind == imports.CHECK_KIND,
+        "is_check": job.kind == import_files.CHECK_KIND,
         "result": job.result,
         "confirmed_job": job.result.get("confirmed_job"),
         "listed_all": len(job.error_report) >= job.result.get("problem_count", 0),
@@ -168,7 +168,9 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 def problems_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The problems of a check as a CSV file (UTF-8 with BOM and `;`, as Polish Excel opens it)."""
     job = _own_job(request, pk)
-    response = HttpResponse(imports.problems_csv(job.error_report), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        import_files.problems_csv(job.error_report), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="problemy-importu-{job.pk}.csv"'
     return response
 
@@ -226,7 +228,7 @@ def import_job_sample(code: str) -> Sample:
         ],
         source={"format": "CSV", "encoding": "UTF-8"},
     )
-    job = Job.objects.create(kind=imports.CHECK_KIND, created_by=owner, total=1, payload=parsed.to_payload())
+    job = Job.objects.create(kind=import_files.CHECK_KIND, created_by=owner, total=1, payload=parsed.to_payload())
     job.move_to(Job.Status.RUNNING)
     job.move_to(
         Job.Status.DONE,

@@ -17,8 +17,6 @@ history with simple_history's bulk helpers; search documents are refreshed once,
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -26,42 +24,33 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import openpyxl
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from django_tasks import task
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from lacznik.core.errors import ImportRejected, RowError
-from lacznik.core.models import Job
+from lacznik.core.errors import RowError
 from lacznik.core.scope import code_in_scope, system_scope
-from lacznik.core.text import fold, neutralise_formula
+from lacznik.core.text import fold
 from lacznik.cpv.models import CpvCode
 from lacznik.territory.models import Unit
 
 from . import services
 from .import_files import (
     CHANGE_REASON,
-    CHECK_KIND,
     COLUMN_NAMES,
     COLUMN_OF,
-    COLUMNS,
     COMPARED,
     ENTITY_COLUMNS,
     FIELD_OF,
     IDENTIFIERS,
-    INLINE_ROWS,
-    MAX_LISTED_PROBLEMS,
     OFFER_COLUMNS,
     POLISH_NAMES,
     PROGRESS_EVERY,
-    WRITE_KIND,
     ImportFileRejected,
     ParsedFile,
     _parse_table,
-    legal_form_choices,
     parse_file,
 )
 from .models import Entity, LegalForm, OfferItem
@@ -664,142 +653,3 @@ def run_import(
     if not dry_run and report.changes:
         report.entity_ids = _write(plan, user=user)
     return report
-
-
-# --- background jobs ------------------------------------------------------------------------------
-
-
-def start_import_job(*, parsed: ParsedFile, user: Any, kind: str = CHECK_KIND, language: str = "pl") -> Job:
-    """Record a job with the file's rows; run it now when small, else queue it for the worker."""
-    payload = {**parsed.to_payload(), "language": language}
-    job = Job.objects.create(kind=kind, created_by=user, total=len(parsed.rows), payload=payload)
-    if len(parsed.rows) <= INLINE_ROWS:
-        run_import_job(job.pk)
-    else:
-        run_import_task.enqueue(job_id=job.pk)
-    return job
-
-
-def confirm_import(*, check: Job, user: Any) -> Job:
-    """Start writing a checked file (the check's rows move to the new job)."""
-    with transaction.atomic():
-        check = Job.objects.select_for_update().get(pk=check.pk)
-        if check.result.get("confirmed_job"):
-            return Job.objects.get(pk=check.result["confirmed_job"])
-        parsed = ParsedFile.from_payload(check.payload)
-        job = Job.objects.create(
-            kind=WRITE_KIND, created_by=user, total=len(parsed.rows), payload=check.payload
-        )
-        check.result = {**check.result, "confirmed_job": job.pk}
-        check.payload = {}
-        check.save(update_fields=["result", "payload"])
-    if len(parsed.rows) <= INLINE_ROWS:
-        run_import_job(job.pk)
-    else:
-        run_import_task.enqueue(job_id=job.pk)
-    return job
-
-
-@task()
-def run_import_task(*, job_id: int) -> None:
-    """Check or write the rows of an import job (the worker's side of start_import_job)."""
-    run_import_job(job_id)
-
-
-def run_import_job(job_id: int) -> Job:
-    job = Job.objects.select_related("created_by").get(pk=job_id)
-    if job.status != Job.Status.QUEUED:
-        return job  # taken already (a task delivered twice)
-    job.move_to(Job.Status.RUNNING)
-    user = job.created_by
-    writing = job.kind == WRITE_KIND
-    with translation.override(job.payload.get("language", "pl")):
-        try:
-            if user is None or not user.is_active or not user.has_perm("entities.import_entities"):
-                raise PermissionError
-            parsed = ParsedFile.from_payload(job.payload)
-            report = run_import(parsed, user=user, dry_run=not writing, progress=job.report_progress)
-        except ImportRejected as rejected:
-            result = {
-                "valid": False,
-                "problem_count": len(rejected.errors),
-                "warnings": getattr(rejected, "warnings", []),
-            }
-            problems = [asdict(error) for error in rejected.errors[:MAX_LISTED_PROBLEMS]]
-            if writing:
-                result["message"] = gettext(
-                    "The register changed since the check; nothing was written. Check the file again."
-                )
-                job.move_to(
-                    Job.Status.FAILED, result=result, error_report=problems, payload={}, done=job.total
-                )
-            else:
-                job.move_to(Job.Status.DONE, result=result, error_report=problems, done=job.total)
-        except PermissionError:
-            job.move_to(
-                Job.Status.FAILED,
-                result={"message": gettext("You may no longer import entities.")},
-                payload={},
-            )
-        except IntegrityError:
-            logger.warning("import job %s hit a constraint", job.pk, exc_info=True)
-            job.move_to(
-                Job.Status.FAILED,
-                result={
-                    "message": gettext(
-                        "The register changed while the file was written; nothing was written. Check the "
-                        "file again."
-                    )
-                },
-                payload={},
-            )
-        except Exception:
-            logger.exception("import job %s failed", job.pk)
-            job.move_to(
-                Job.Status.FAILED,
-                result={"message": gettext("The import failed unexpectedly; nothing was written.")},
-                payload={},
-            )
-        else:
-            result = {"valid": True, **report.as_dict()}
-            job.move_to(
-                Job.Status.DONE, result=result, done=job.total, payload={} if writing else job.payload
-            )
-    return job
-
-
-# --- files for people -----------------------------------------------------------------------------
-
-
-def problems_csv(problems: Iterable[Mapping[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([gettext("row"), gettext("column"), gettext("value"), gettext("problem")])
-    for problem in problems:
-        writer.writerow(
-            [
-                problem.get("row") or "",
-                neutralise_formula(problem.get("column")),
-                neutralise_formula(problem.get("value")),
-                neutralise_formula(problem.get("reason")),
-            ]
-        )
-    return "\ufeff" + out.getvalue()
-
-
-def template_xlsx() -> bytes:
-    """The import template as a workbook: the header, one example row and a sheet of legal forms."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "podmioty"
-    sheet.append(COLUMN_NAMES)
-    sheet.append([column.example for column in COLUMNS])
-    for cell in sheet[2]:
-        cell.number_format = "@"  # text, so codes keep their leading zeros
-    forms_sheet = workbook.create_sheet("formy_prawne")
-    forms_sheet.append(["forma_prawna", gettext("name")])
-    for code, label in legal_form_choices():
-        forms_sheet.append([code, label])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

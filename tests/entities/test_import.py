@@ -366,7 +366,7 @@ def test_the_template_files_match_the_columns_and_import(terc, mazowsze_coordina
     parsed = parse_file(static.read_bytes())
     assert parsed.columns == imports.COLUMN_NAMES and not parsed.warnings
     assert run_import(parsed, user=mazowsze_coordinator, dry_run=True).entities_created == 1
-    from_xlsx = parse_file(imports.template_xlsx())
+    from_xlsx = parse_file(import_files.template_xlsx())
     assert from_xlsx.rows == parsed.rows
     assert any("2 sheets" in warning for warning in from_xlsx.warnings)
 
@@ -379,7 +379,7 @@ def test_a_check_writes_nothing(register, mazowsze_coordinator):
 
 
 def test_the_problem_list_neutralises_formulas():
-    text = imports.problems_csv(
+    text = import_files.problems_csv(
         [{"row": 2, "column": "nazwa", "value": '=HYPERLINK("http://x.example")', "reason": "zła"}]
     )
     assert "'=HYPERLINK" in text and ";=" not in text and ';"=' not in text
