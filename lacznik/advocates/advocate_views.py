@@ -6,13 +6,11 @@ Thin views: the rules are activity.py's. The role is checked before any lookup (
 territory by the lookup (404 for "missing" and "outside your territory" alike).
 """
 
-from datetime import date, timedelta
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -24,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lacznik.accounts.roles import Role
-from lacznik.core.policy import NOBODY, Policy, Sample, roles
 from lacznik.core.scope import code_in_scope
 from lacznik.territory.models import Unit
 
@@ -45,11 +42,9 @@ from .models import (
     Advocate,
     Enrolment,
     Evaluation,
-    Reminder,
     ReportingPeriod,
     Stage,
     Support,
-    TaskCategory,
 )
 
 PAGE_SIZE = 50
@@ -619,195 +614,3 @@ urlpatterns = [
     path("ocena/<int:pk>/", evaluation_detail, name="evaluation_detail"),
     path("przypomnienia/", reminders, name="reminders"),
 ]
-
-
-# --- samples for the permission matrix (only the test harness calls them) -------------------------
-
-SAMPLE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def advocate_of(code: str) -> Advocate:
-    """The active advocate of the gmina `code` (7 digits), appointed when missing: its enrolment in
-    the appointed stage and an account holding the advocate role for the gmina — the advocate persona
-    of the matrix when one holds that role there."""
-    from lacznik.accounts.models import User
-    from lacznik.accounts.services import assign_role
-    from lacznik.territory.policy import unit_sample
-
-    unit_sample(code)
-    unit = Unit.objects.get(code=code)
-    reason = "a sample of the permission matrix"
-    enrolment = Enrolment.objects.unscoped(reason=reason).filter(unit=unit).first()
-    if enrolment is None:
-        enrolment = Enrolment.objects.create(unit=unit, stage=Stage.APPOINTED, stage_since=date(2025, 1, 2))
-    elif enrolment.stage != Stage.APPOINTED:
-        # As the test factories do: a sample stands in for the whole pipeline, not one of its steps.
-        Enrolment.objects.unscoped(reason=reason).filter(pk=enrolment.pk).update(stage=Stage.APPOINTED)
-        enrolment.refresh_from_db()
-    advocate = (
-        Advocate.objects.unscoped(reason=reason).filter(enrolment=enrolment, ended_on__isnull=True).first()
-    )
-    if advocate is not None:
-        return advocate
-    prefix = code[:6]
-    user = User.objects.holding(role=Role.ADVOCATE, prefix=prefix).order_by("pk").first()
-    if user is None:
-        user, _created = User.objects.get_or_create(
-            email=f"rzecznik.probny.{code}@lacznik.example",
-            defaults={"first_name": "Rzecznik", "last_name": f"Próbny {code}"},
-        )
-        assign_role(user=user, role=Role.ADVOCATE, prefixes=[prefix], by=None)
-    return Advocate.objects.create(enrolment=enrolment, user=user, appointed_on=date(2025, 3, 3))
-
-
-def _advocate_marker(advocate: Advocate) -> str:
-    return advocate.user.get_full_name() or advocate.user.email
-
-
-def advocate_sample(code: str) -> Sample:
-    advocate = advocate_of(code)
-    return Sample(kwargs={"pk": advocate.pk}, marker=_advocate_marker(advocate))
-
-
-def support_sample(code: str) -> Sample:
-    advocate = advocate_of(code)
-    support, _created = Support.objects.in_scope([advocate.teryt]).get_or_create(
-        advocate=advocate,
-        provider=f"OWES Próbny {code}",
-        defaults={"kind": "training", "on": timezone.localdate(), "hours": 4},
-    )
-    return Sample(kwargs={"pk": support.pk}, marker=support.provider)
-
-
-def _report(code: str, *, with_attachment: bool = False) -> ActivityReport:
-    advocate = advocate_of(code)
-    description = f"Spotkanie próbne {code}" + (" z dowodem" if with_attachment else "")
-    report = (
-        ActivityReport.objects.in_scope([advocate.teryt])
-        .filter(advocate=advocate, description=description)
-        .first()
-    )
-    if report is None:
-        report = ActivityReport(
-            advocate=advocate,
-            category=TaskCategory.INFORM,
-            on=timezone.localdate(),
-            description=description,
-            people_reached=12,
-            link="" if with_attachment else "https://gmina.example/ekonomia-spoleczna",
-        )
-        if with_attachment:
-            report.attachment.save("probny.pdf", ContentFile(SAMPLE_PDF), save=False)
-        report.save()
-    return report
-
-
-def report_sample(code: str) -> Sample:
-    report = _report(code)
-    return Sample(kwargs={"pk": report.pk}, marker=report.description)
-
-
-def attachment_sample(code: str) -> Sample:
-    return Sample(kwargs={"pk": _report(code, with_attachment=True).pk, "extension": "pdf"})
-
-
-def period_sample(code: str) -> Sample:
-    """An open reporting period of the voivodeship of `code`, long ago (so that no sample report falls
-    in it); its dates differ between voivodeships, so that a list shows which one it is."""
-    starts_on = date(2020, 1, 1) + timedelta(days=int(code[:2]))
-    period, _created = ReportingPeriod.objects.get_or_create(
-        region=code[:2], starts_on=starts_on, defaults={"ends_on": date(2020, 6, 30)}
-    )
-    return Sample(
-        kwargs={"pk": period.pk}, marker=f"{period.starts_on.isoformat()} – {period.ends_on.isoformat()}"
-    )
-
-
-def plan_sample(code: str) -> Sample:
-    advocate = advocate_of(code)
-    item, _created = ActionPlanItem.objects.in_scope([advocate.teryt]).get_or_create(
-        enrolment=advocate.enrolment,
-        action=f"Działanie próbne {code}",
-        defaults={"owner": "Wydział Spraw Społecznych", "deadline": date(2026, 12, 31)},
-    )
-    return Sample(kwargs={"pk": item.pk}, marker=item.action)
-
-
-def evaluation_sample(code: str) -> Sample:
-    advocate = advocate_of(code)
-    evaluation = Evaluation.objects.in_scope([advocate.teryt]).filter(advocate=advocate).first()
-    if evaluation is None:
-        evaluation = Evaluation.objects.create(
-            advocate=advocate,
-            starts_on=date(2025, 1, 1),
-            ends_on=date(2025, 6, 30),
-            scores={criterion.key: 4 for criterion in activity.CRITERIA},
-            figures=activity.activity_figures(
-                advocate=advocate, starts_on=date(2025, 1, 1), ends_on=date(2025, 6, 30)
-            ),
-            comments=f"Ocena próbna {code}",
-        )
-    return Sample(kwargs={"pk": evaluation.pk}, marker=evaluation.comments)
-
-
-def reminder_sample(code: str) -> Sample:
-    advocate = advocate_of(code)
-    if not advocate.reminders.exists():
-        Reminder.objects.create(advocate=advocate, days_without_report=61)
-    return Sample(marker=advocate.user.email)
-
-
-ADVOCATES = roles(Role.ADVOCATE)
-REGIONAL = roles(Role.REGIONAL_COORDINATOR)
-SUPPORT_RECORDERS = roles(Role.REGIONAL_COORDINATOR, Role.OWES_ADVISOR)
-
-POLICIES: dict[str, Policy] = {
-    # The advocate's own page: the own JST's reports, plan and support, never another JST's.
-    "advocates:dashboard": Policy(read=ADVOCATES, rows=report_sample, scoped=True),
-    # Support: coordinators (voivodeship) and OWES advisors (the powiats served) record it; the
-    # national coordinator reads it.
-    "advocates:support_list": Policy(read=roles(*SUPPORT_READERS), rows=support_sample, scoped=True),
-    "advocates:support_create": Policy(read=SUPPORT_RECORDERS, change=SUPPORT_RECORDERS, methods=("POST",)),
-    "advocates:support_edit": Policy(
-        read=SUPPORT_RECORDERS,
-        change=SUPPORT_RECORDERS,
-        methods=("POST",),
-        object=support_sample,
-        scoped=True,
-    ),
-    # Reports: the advocate reports and edits the own JST's; coordinators read their region's.
-    "advocates:reports": Policy(read=roles(*REPORT_READERS), rows=report_sample, scoped=True),
-    "advocates:report_create": Policy(read=ADVOCATES, change=ADVOCATES, methods=("POST",)),
-    "advocates:report_detail": Policy(read=roles(*REPORT_READERS), object=report_sample, scoped=True),
-    "advocates:report_edit": Policy(
-        read=ADVOCATES, change=ADVOCATES, methods=("POST",), object=report_sample, scoped=True
-    ),
-    "advocates:report_attachment": Policy(read=roles(*REPORT_READERS), object=attachment_sample, scoped=True),
-    # Reporting periods: the regional coordinator opens and closes them; the national one reads them.
-    "advocates:periods": Policy(
-        read=roles(*COORDINATORS), change=REGIONAL, methods=("POST",), rows=period_sample, scoped=True
-    ),
-    "advocates:period_status": Policy(
-        read=NOBODY, change=REGIONAL, methods=("POST",), object=period_sample, scoped=True
-    ),
-    # The local action plan: the advocate and the coordinator edit it; the national coordinator reads.
-    "advocates:plan": Policy(read=roles(*REPORT_READERS), rows=plan_sample, scoped=True),
-    "advocates:plan_create": Policy(
-        read=roles(*PLAN_EDITORS), change=roles(*PLAN_EDITORS), methods=("POST",)
-    ),
-    "advocates:plan_edit": Policy(
-        read=roles(*PLAN_EDITORS),
-        change=roles(*PLAN_EDITORS),
-        methods=("POST",),
-        object=plan_sample,
-        scoped=True,
-    ),
-    # Evaluation: the regional coordinator evaluates; the national coordinator reads.
-    "advocates:evaluations": Policy(read=roles(*COORDINATORS), rows=advocate_sample, scoped=True),
-    "advocates:evaluation_advocate": Policy(read=roles(*COORDINATORS), object=advocate_sample, scoped=True),
-    "advocates:evaluation_create": Policy(
-        read=REGIONAL, change=REGIONAL, methods=("POST",), object=advocate_sample, scoped=True
-    ),
-    "advocates:evaluation_detail": Policy(read=roles(*COORDINATORS), object=evaluation_sample, scoped=True),
-    "advocates:reminders": Policy(read=roles(*COORDINATORS), rows=reminder_sample, scoped=True),
-}

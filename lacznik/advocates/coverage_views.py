@@ -30,7 +30,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from lacznik.accounts.roles import Role
-from lacznik.core.policy import PUBLIC, Policy, Sample, roles
 from lacznik.core.scope import prefix_q
 from lacznik.core.text import neutralise_formula
 from lacznik.entities.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, XML_ILLEGAL
@@ -419,80 +418,3 @@ urlpatterns = [
     path("studium-przypadku/raport.pdf", case_study_pdf, name="case_study_pdf"),
     path("studium-przypadku/raport.docx", case_study_docx, name="case_study_docx"),
 ]
-
-
-# --- who may call them (joined into lacznik.advocates.policy) -------------------------------------
-
-
-def advocate_sample(code: str) -> Advocate:
-    """An advocate in office, who agreed to publish the contact e-mail, in the powiat of the gmina
-    `code`. The powiat, not the gmina: the other tables of the app make their enrolments in the
-    gmina itself, and a unit has one enrolment."""
-    from lacznik.accounts.models import User
-    from lacznik.territory.policy import unit_sample
-
-    from .models import Enrolment
-
-    unit_sample(code)
-    unit = Unit.objects.get(code=code[:4])
-    enrolments = Enrolment.objects.unscoped(reason="a sample of the permission matrix")
-    enrolment = enrolments.filter(unit=unit).first()
-    if enrolment is None:
-        enrolment = Enrolment.objects.create(unit=unit, stage=Stage.APPOINTED, stage_since=date(2025, 3, 3))
-    elif enrolment.stage != Stage.APPOINTED:
-        enrolments.filter(pk=enrolment.pk).update(stage=Stage.APPOINTED)
-    advocate = Advocate.objects.unscoped(reason="a sample").active().filter(enrolment=enrolment).first()
-    if advocate is None:
-        user, _created = User.objects.get_or_create(
-            email=f"rzecznik.probny.{unit.code}@lacznik.example",
-            defaults={"first_name": "Rzecznik", "last_name": f"Próbny {unit.code}", "password": "!"},
-        )
-        advocate = Advocate.objects.create(
-            enrolment=enrolment, user=user, appointed_on=date(2025, 3, 3), publish_contact=True
-        )
-    return advocate
-
-
-def _public_row(code: str) -> Sample:
-    return Sample(marker=advocate_sample(code).user.email)
-
-
-def _case_study_row(code: str) -> Sample:
-    return Sample(marker=advocate_sample(code).enrolment.unit.name)
-
-
-def _coverage_row(code: str) -> Sample:
-    """The voivodeship of `code`: a coordinator's page names the voivodeships it counts."""
-    from lacznik.territory.policy import voivodeship_sample
-
-    advocate_sample(code)
-    return voivodeship_sample(code)
-
-
-def _map_row(code: str) -> Sample:
-    advocate_sample(code)
-    return Sample(marker=f'"{code[:6]}": ')
-
-
-def _export_row(code: str) -> Sample:
-    advocate_sample(code)
-    return Sample(marker=code)
-
-
-COORDINATORS = roles(*COVERAGE_ROLES)
-REGIONAL_COORDINATORS = roles(Role.REGIONAL_COORDINATOR)
-
-POLICIES: dict[str, Policy] = {
-    # Coordinators see the coverage of their own voivodeship; the national coordinator all 16.
-    "advocates:coverage": Policy(read=COORDINATORS, rows=_coverage_row, scoped=True),
-    "advocates:coverage_map": Policy(read=COORDINATORS, rows=_map_row, scoped=True),
-    "advocates:coverage_export_csv": Policy(read=COORDINATORS, rows=_export_row, scoped=True),
-    # A workbook (binary): its numbers are those of the CSV (tests/advocates/test_coverage.py).
-    "advocates:coverage_export_xlsx": Policy(read=COORDINATORS),
-    # Everyone: the JSTs with an advocate in office, the e-mail only when the advocate agreed.
-    "advocates:public_list": Policy(read=PUBLIC, rows=_public_row),
-    # The case study of the pilot: a regional coordinator, for the own voivodeship.
-    "advocates:case_study": Policy(read=REGIONAL_COORDINATORS, rows=_case_study_row, scoped=True),
-    "advocates:case_study_pdf": Policy(read=REGIONAL_COORDINATORS),
-    "advocates:case_study_docx": Policy(read=REGIONAL_COORDINATORS),
-}

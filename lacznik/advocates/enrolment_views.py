@@ -23,7 +23,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from lacznik.accounts.roles import Role
 from lacznik.core.errors import WorkflowError
-from lacznik.core.policy import NOBODY, Policy, Sample, roles
 from lacznik.core.scope import code_in_scope, in_scope
 from lacznik.core.text import fold
 from lacznik.territory.models import Unit
@@ -451,57 +450,3 @@ urlpatterns = [
     path("jst/<int:pk>/powolanie/", enrolment_appoint, name="enrolment_appoint"),
     path("klucz-naboru/", selection, name="selection"),
 ]
-
-
-# --- who may call which URL -----------------------------------------------------------------------
-
-
-def enrolment_in(code: str) -> Enrolment:
-    """The enrolment of the unit `code` (a 7-digit gmina or a 4-digit powiat), made with the unit and
-    its parents when missing. One enrolment per unit: other modules' samples may reuse it."""
-    from lacznik.territory.policy import unit_sample
-
-    unit_sample(code if len(code) == 7 else code + "011")
-    enrolment, _created = Enrolment.objects.unscoped(reason="a sample of the policy table").get_or_create(
-        unit=Unit.objects.get(code=code)
-    )
-    return enrolment
-
-
-def enrolment_sample(code: str) -> Sample:
-    """The enrolment of the gmina `code` (7 digits); the page shows the unit's name."""
-    enrolment = enrolment_in(code)
-    return Sample(kwargs={"pk": enrolment.pk}, marker=enrolment.unit.name)
-
-
-def candidate_sample(code: str) -> Sample:
-    """A JST still to be chosen, inside the gmina `code`'s territory: a gmina of its own with the same
-    first six digits and another kind, because the other modules' samples take the enrolments of the
-    gmina and of its powiat on to "advocate appointed", out of the recruitment key's list."""
-    own = code[:6] + ("3" if code[6] != "3" else "2")
-    enrolment = enrolment_in(own)
-    return Sample(kwargs={}, marker=enrolment.unit.name)
-
-
-REGIONAL = roles(Role.REGIONAL_COORDINATOR)
-READERS = roles(Role.REGIONAL_COORDINATOR, Role.NATIONAL_COORDINATOR)
-
-POLICIES: dict[str, Policy] = {
-    # The national coordinator reads the pipeline of every region; only regional coordinators change it.
-    "advocates:pipeline": Policy(
-        read=READERS, change=REGIONAL, methods=("POST",), rows=enrolment_sample, scoped=True
-    ),
-    "advocates:enrolment": Policy(read=READERS, object=enrolment_sample, scoped=True),
-    "advocates:enrolment_step": Policy(
-        read=NOBODY, change=REGIONAL, methods=("POST",), object=enrolment_sample, scoped=True
-    ),
-    "advocates:enrolment_office": Policy(
-        read=NOBODY, change=REGIONAL, methods=("POST",), object=enrolment_sample, scoped=True
-    ),
-    "advocates:enrolment_appoint": Policy(
-        read=NOBODY, change=REGIONAL, methods=("POST",), object=enrolment_sample, scoped=True
-    ),
-    "advocates:selection": Policy(
-        read=REGIONAL, change=REGIONAL, methods=("POST",), rows=candidate_sample, scoped=True
-    ),
-}
