@@ -1,6 +1,7 @@
 """Benchmark operations of the advocates programme (lacznik.core.bench; issue #6 "Figures").
 
     coverage dashboard, all 2,477 gminas and 380 powiats   p95 ≤ 300 ms, within 10× a static page
+                                                           (STATIC_PAGE: a page without data, same stack)
     batch of 300 cover letters as DOCX (and their PDFs)    ≤ 60 s in the background task
 
 The dashboard is the national coordinator's page for the whole country (its numbers are two GROUP BY
@@ -19,7 +20,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lacznik.core.bench import STATIC_FILE, BenchContext, operation
+from lacznik.core.bench import STATIC_FILE, STATIC_PAGE, BenchContext, operation
 
 # The bench's own national coordinator (not synthetic data: generate_national_data --replace keeps it).
 BENCH_COORDINATOR = "bench.krajowy@lacznik.example"
@@ -63,7 +64,7 @@ def _coordinator_get(ctx: BenchContext, path: str, **params: str):
     return response
 
 
-@operation("advocates.coverage_dashboard", reference=STATIC_FILE)
+@operation("advocates.coverage_dashboard", reference=STATIC_PAGE)
 def coverage_dashboard(ctx: BenchContext) -> int:
     """The national coordinator's coverage of all 2,477 gminas and 380 powiats: stages, advocates in
     office, the 16 voivodeships compared."""
@@ -74,7 +75,7 @@ def coverage_dashboard(ctx: BenchContext) -> int:
     return rows
 
 
-@operation("advocates.coverage_region", reference=STATIC_FILE)
+@operation("advocates.coverage_region", reference=STATIC_PAGE)
 def coverage_region(ctx: BenchContext) -> int:
     """The coverage of Mazowieckie with the table of its 356 gminas and powiats."""
     response = _coordinator_get(ctx, reverse("advocates:coverage"), woj="14")

@@ -5,6 +5,8 @@ it touched, and the reference it is compared with: the "physical limit" of the s
 the same run on the same database:
 
     STATIC_FILE   a page: the same request, through the same stack, for a static file;
+    STATIC_PAGE   a page: the same request, through the same stack, for a page without data of its
+                  own (the accessibility statement: a template, the layout, the session, no query);
     CAPTURED_SQL  a query or search: the SQL the operation sent, replayed bare through a cursor;
     FULL_TEXT_SQL a full-text search: only the full-text statements the operation sent (FTS5's MATCH,
                   PostgreSQL's @@), replayed bare: what the page or API call adds to the search itself;
@@ -35,10 +37,11 @@ from django.urls import reverse
 from django.utils.module_loading import autodiscover_modules
 
 STATIC_FILE = "static file"
+STATIC_PAGE = "static page"
 CAPTURED_SQL = "bare SQL"
 FULL_TEXT_SQL = "bare full-text SQL"
 BULK_LOAD = "bulk load"
-REFERENCES = (STATIC_FILE, CAPTURED_SQL, FULL_TEXT_SQL, BULK_LOAD)
+REFERENCES = (STATIC_FILE, STATIC_PAGE, CAPTURED_SQL, FULL_TEXT_SQL, BULK_LOAD)
 # A full-text statement: FTS5's MATCH on SQLite, a tsvector's @@ on PostgreSQL.
 FULL_TEXT_STATEMENT = re.compile(r"\bMATCH\b|@@")
 REFERENCE_STATIC_PATH = "core/site.css"
@@ -243,6 +246,13 @@ def _static_file(context: BenchContext) -> Callable[[], int]:
     return lambda: context.get(path).status
 
 
+def _static_page(context: BenchContext) -> Callable[[], int]:
+    """The reference of a page for an issue's "within N× a static page": a page rendered through the
+    same stack that reads no data (a static file, served before any view, says nothing of views)."""
+    path = reverse("core:accessibility")
+    return lambda: context.get(path).status
+
+
 def _bulk_load(columns: list[str], rows: list[tuple]) -> Callable[[], int]:
     """The reference of an import: the same rows into a scratch table by the database's bulk path."""
     table = "bench_bulk_load"
@@ -294,6 +304,8 @@ def measure(
             )
             if entry.reference == STATIC_FILE:
                 reference = _static_file(context)
+            elif entry.reference == STATIC_PAGE:
+                reference = _static_page(context)
             elif entry.reference in (CAPTURED_SQL, FULL_TEXT_SQL):
                 reference = _captured_sql(run, full_text_only=entry.reference == FULL_TEXT_SQL)
             else:
