@@ -8,6 +8,10 @@ APPS := $(notdir $(patsubst %/locale,%,$(wildcard lacznik/*/locale)))
 # The demo runs in development mode on SQLite; the second factor is skipped for the demo logins.
 DEV_ENV := DEBUG=1 LACZNIK_DEV_SKIP_SECOND_FACTOR=1
 
+# The suite runs on every core, at most four workers (each runs Chromium in the browser tests); the
+# concurrency tests that open 50 connections share one worker (xdist_group). XDIST= runs it serially.
+XDIST ?= --numprocesses=auto --maxprocesses=4 --dist=loadgroup
+
 .DEFAULT_GOAL := help
 .PHONY: help run test install install-test browser-deps messages bench clean
 
@@ -44,7 +48,7 @@ run: install ## Start the platform on SQLite with the TERC register and demo dat
 
 test: install-test ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	@DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py compile_translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 messages: install ## Extract translatable texts into every app's locale/pl/LC_MESSAGES/django.po
 	@for app in $(APPS); do (cd lacznik/$$app && DJANGO_SETTINGS_MODULE=lacznik.settings DEBUG=1 PYTHONPATH=../.. ../../$(BIN)/python -P -m django makemessages -l pl -l en --no-obsolete --no-location); done

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from lacznik.entities import import_files, imports
+from lacznik.entities import import_files
 from lacznik.entities.imports import ImportFileRejected, parse_file, run_import
 from lacznik.entities.models import Entity, OfferItem
 
@@ -147,7 +147,7 @@ def test_an_empty_file_is_refused(register, mazowsze_coordinator):
 
 
 def test_a_header_without_rows_is_refused(register, mazowsze_coordinator):
-    errors = rejected(";".join(imports.COLUMN_NAMES).encode(), mazowsze_coordinator)
+    errors = rejected(";".join(import_files.COLUMN_NAMES).encode(), mazowsze_coordinator)
     assert errors[0].row == 2 and "no rows" in errors[0].reason
 
 
@@ -364,7 +364,7 @@ def test_the_template_files_match_the_columns_and_import(terc, mazowsze_coordina
     cpv("55520000-1")
     static = Path(settings.BASE_DIR) / "lacznik/entities/static/entities/szablon-importu-pes.csv"
     parsed = parse_file(static.read_bytes())
-    assert parsed.columns == imports.COLUMN_NAMES and not parsed.warnings
+    assert parsed.columns == import_files.COLUMN_NAMES and not parsed.warnings
     assert run_import(parsed, user=mazowsze_coordinator, dry_run=True).entities_created == 1
     from_xlsx = parse_file(import_files.template_xlsx())
     assert from_xlsx.rows == parsed.rows

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from lacznik.core.models import Job
-from lacznik.entities import import_files, imports
+from lacznik.entities import import_files
 from lacznik.entities.import_views import import_job_sample
 from lacznik.entities.models import Entity
 
@@ -34,7 +34,7 @@ def test_upload_check_preview_confirm(client, terc, mazowsze_coordinator):
     assert "forma_prawna" in page.content.decode() and "spoldzielnia-socjalna" in page.content.decode()
 
     response = upload(client, csv_file([row(1, oferta_nazwa="Obiady", oferta_cpv="55520000-1"), row(2)]))
-    check = Job.objects.get(kind=imports.CHECK_KIND)
+    check = Job.objects.get(kind=import_files.CHECK_KIND)
     assert response.status_code == 302 and response["Location"] == reverse(
         "entities:import_job", args=[check.pk]
     )
@@ -44,7 +44,7 @@ def test_upload_check_preview_confirm(client, terc, mazowsze_coordinator):
     assert "What the import will do" in preview and "Import the file" in preview
 
     confirmed = client.post(reverse("entities:import_job", args=[check.pk]))
-    write = Job.objects.get(kind=imports.WRITE_KIND)
+    write = Job.objects.get(kind=import_files.WRITE_KIND)
     assert confirmed["Location"] == reverse("entities:import_job", args=[write.pk])
     assert write.status == Job.Status.DONE and write.result["entities_created"] == 2
     assert counts() == (2, 2, 1, 1)
@@ -53,7 +53,7 @@ def test_upload_check_preview_confirm(client, terc, mazowsze_coordinator):
 
     # Confirming twice imports once.
     client.post(reverse("entities:import_job", args=[check.pk]))
-    assert Job.objects.filter(kind=imports.WRITE_KIND).count() == 1
+    assert Job.objects.filter(kind=import_files.WRITE_KIND).count() == 1
     assert counts() == (2, 2, 1, 1)
 
 
@@ -69,7 +69,7 @@ def test_a_file_with_problems_lists_them_and_offers_them_as_csv(client, terc, ma
     assert problems["Content-Type"].startswith("text/csv")
     assert "3;nip;5261043820;" in text and "4;teryt_gminy;2862011;" in text
     assert client.post(job_url).status_code == 302
-    assert not Job.objects.filter(kind=imports.WRITE_KIND).exists()
+    assert not Job.objects.filter(kind=import_files.WRITE_KIND).exists()
     assert counts() == (0, 0, 0, 0)
 
 
@@ -92,7 +92,7 @@ def test_a_50_mb_upload_is_refused_by_the_limit(client, db, mazowsze_coordinator
 
 def test_a_large_file_runs_as_a_background_job(client, terc, mazowsze_coordinator):
     login_verified(client, mazowsze_coordinator)
-    rows = [row(n, regon=regon(n)) for n in range(1, imports.INLINE_ROWS + 2)]
+    rows = [row(n, regon=regon(n)) for n in range(1, import_files.INLINE_ROWS + 2)]
     response = upload(client, xlsx_file(rows), name="duzy.xlsx")
     check = Job.objects.get()
     # The test settings run tasks at once; in production the worker does, and the page polls.
@@ -103,7 +103,7 @@ def test_a_large_file_runs_as_a_background_job(client, terc, mazowsze_coordinato
 
 def test_the_progress_partial_polls_while_the_job_runs(client, db, mazowsze_coordinator):
     login_verified(client, mazowsze_coordinator)
-    job = Job.objects.create(kind=imports.WRITE_KIND, created_by=mazowsze_coordinator, total=2000)
+    job = Job.objects.create(kind=import_files.WRITE_KIND, created_by=mazowsze_coordinator, total=2000)
     job.move_to(Job.Status.RUNNING)
     job.report_progress(500)
     url = reverse("entities:import_job", args=[job.pk])
@@ -121,7 +121,7 @@ def test_another_coordinators_job_is_not_found(client, db, mazowsze_coordinator,
     assert client.get(reverse("entities:import_job", args=[sample.kwargs["pk"]])).status_code == 404
     assert client.post(reverse("entities:import_job", args=[sample.kwargs["pk"]])).status_code == 404
     assert client.get(reverse("entities:import_problems", args=[sample.kwargs["pk"]])).status_code == 404
-    assert not Job.objects.filter(kind=imports.WRITE_KIND).exists()
+    assert not Job.objects.filter(kind=import_files.WRITE_KIND).exists()
 
 
 @pytest.mark.parametrize("url_name", ["entities:import", "entities:import_template"])
@@ -139,4 +139,4 @@ def test_the_xlsx_template_downloads(client, db, mazowsze_coordinator):
     response = client.get(reverse("entities:import_template"))
     assert response.status_code == 200
     parsed = import_files.parse_file(response.content)
-    assert parsed.columns == imports.COLUMN_NAMES
+    assert parsed.columns == import_files.COLUMN_NAMES

@@ -18,6 +18,9 @@ from .factories import CONSENT, EventFactory, person
 
 Status = Registration.Status
 THREADS = 50
+# 50 connections at once: the suite's workers (pytest-xdist) run these tests one after another, on one
+# worker, so that PostgreSQL's 100 connections are never shared between two of them.
+pytestmark = pytest.mark.xdist_group("fifty_connections")
 
 
 def _run_at_once(jobs):
