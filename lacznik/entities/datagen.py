@@ -598,9 +598,10 @@ def entity_search_document(entity: Entity, items: list[OfferItem]) -> str:
     several texts is the documents of each, space-joined (a word never spans two texts)."""
     name = search.document(entity.name)
     texts = [name, name, _document(entity.city), _document(entity.description)]
-    for item in items:
-        if item.is_published:
-            texts += [_document(item.name), _document(item.description), _document(item.cpv.name)]
+    published = [item for item in items if item.is_published]
+    for item in published:
+        texts += [_document(item.name), _document(item.description), _document(item.cpv.name)]
+    texts.append(search.entity_facets(entity, published))
     return " ".join(text for text in texts if text)
 
 

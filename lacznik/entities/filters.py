@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from lacznik.core.scope import prefix_q
 
 from .models import Entity, LegalForm, Mark, OfferItem, social_enterprise_q
-from .search import COUNT_CAP, Query, capped_count, matching, newest_ids, ranked_ids
+from .search import COUNT_CAP, Query, capped_count, filter_facets, matching, newest_ids, ranked_ids
 
 TERYT_FILTER = re.compile(r"^\d{2}(\d{2}(\d{2}\d?)?)?$")
 CPV_FILTER = re.compile(r"^\d{2,8}(-\d)?$")
@@ -103,15 +103,37 @@ class CatalogueFilter(django_filters.FilterSet):
         return queryset.filter(prefix_q([value]))
 
     def filter_cpv(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not CPV_FILTER.match(value):
+        digits = cpv_digits(value)
+        if digits is None:
             return queryset.none()
-        digits = value.split("-")[0].rstrip("0") if len(value) >= 8 else value
-        digits = digits if len(digits) >= 2 else value[:2]
         offers = OfferItem.objects.unscoped(reason="a filter of an already scoped list").filter(
             entity=OuterRef("pk"), is_published=True, cpv__code__startswith=digits
         )
         return queryset.filter(Exists(offers))
+
+
+def cpv_digits(value: str) -> str | None:
+    """The significant digits of a CPV filter ("909", "90910000-9" → "9091"), None when not valid."""
+    value = value.strip()
+    if not CPV_FILTER.match(value):
+        return None
+    digits = value.split("-")[0].rstrip("0") if len(value) >= 8 else value
+    return digits if len(digits) >= 2 else value[:2]
+
+
+def _facets(data: dict) -> list[tuple[str, ...]]:
+    """The facet tokens of valid filters (search.filter_facets): the full-text index narrows by them."""
+    prefixes = []
+    for name in ("teryt", "woj", "pow", "gmi"):
+        value = (data.get(name) or "").strip()
+        if TERYT_FILTER.match(value) or re.fullmatch(r"\d{6}", value):
+            prefixes.append(value)
+    return filter_facets(
+        teryt=prefixes,
+        forms=data.get("forma") or (),
+        ps=data.get("ps") == "1",
+        cpv=cpv_digits(data.get("cpv") or "") or "",
+    )
 
 
 @dataclass
@@ -158,6 +180,8 @@ def catalogue(params, base: QuerySet) -> Catalogue:
     queryset = filterset.qs if filterset.is_valid() else base.none()
     text = (filterset.form.cleaned_data.get("q") or "") if filterset.is_valid() else ""
     query = Query.parse(text)
+    if query:
+        query = query.within(*_facets(filterset.form.cleaned_data))
     sort = (filterset.form.cleaned_data.get("sort") or "") if filterset.is_valid() else ""
     if sort not in SORTS and not (sort == RELEVANCE and query):
         sort = RELEVANCE if query else "nazwa"

@@ -9,10 +9,20 @@ analysis, so "spółdzielni socjalnych" finds "Spółdzielnia Socjalna", "usług
 
 The query that reaches the database is built from the analysed tokens alone (letters and digits), so
 nothing a visitor types can act as FTS5 or tsquery syntax.
+
+Filters inside the index. A document also carries facet tokens, which no Polish word looks like: `zzt`
+with every TERYT prefix of the entity's gmina (zzt14, zzt1465, zzt146501, zzt1465011), `zzf` with its
+legal form, `zzp` when it has ever held the social enterprise status, `zzc` with the first 2 to 5
+digits of the CPV code of each published offer item. A search with filters adds the filters' tokens
+to its full-text query, so the index itself returns only the hits inside the filters (posting lists
+intersected) instead of every hit of the words, each then checked against the filters. The filters are
+still applied to the rows as well: the tokens only narrow, the row conditions decide (the status of
+today, the scope of the reader, the full CPV code).
 """
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -26,11 +36,19 @@ COUNT_CAP = 1000
 MAX_QUERY_WORDS = 8
 
 
+# Facet tokens (see the module's docstring): a prefix no word of the documents starts with.
+FACET_TERYT, FACET_FORM, FACET_PS, FACET_CPV = "zzt", "zzf", "zzp", "zzc"
+CPV_FACET_DIGITS = range(2, 6)
+FACET_TOKEN = re.compile(r"^zz[a-z][a-z0-9]*$")
+
+
 @dataclass(frozen=True)
 class Query:
-    """A visitor's query: per word, the keys any of which may match (all words must match)."""
+    """A visitor's query: per word, the keys any of which may match (all words must match); and the
+    filters' facet tokens, per filter the tokens any of which may match (all filters must match)."""
 
     terms: tuple[tuple[str, ...], ...]
+    facets: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def parse(cls, text: str) -> "Query":
@@ -41,20 +59,27 @@ class Query:
                 terms.append(keys)
         return cls(tuple(terms))
 
+    def within(self, *facets: tuple[str, ...]) -> "Query":
+        """The same words inside the filters given as facet tokens (see `filter_facets`)."""
+        assert all(FACET_TOKEN.match(token) for group in facets for token in group), facets
+        return replace(self, facets=self.facets + tuple(group for group in facets if group))
+
     def __bool__(self) -> bool:
         return bool(self.terms)
 
     @property
     def keys(self) -> frozenset[str]:
+        """The keys of the words (what highlighting marks); never the facet tokens."""
         return frozenset(key for term in self.terms for key in term)
 
     def fts5(self) -> str:
-        """`("spoldzielnia") AND ("socjalna" OR "socjalny")` for FTS5's MATCH."""
-        return " AND ".join("(" + " OR ".join(f'"{key}"' for key in term) + ")" for term in self.terms)
+        """`("spoldzielnia") AND ("socjalna" OR "socjalny") AND ("zzt14")` for FTS5's MATCH."""
+        groups = self.terms + self.facets
+        return " AND ".join("(" + " OR ".join(f'"{key}"' for key in group) + ")" for group in groups)
 
     def tsquery(self) -> str:
-        """`(spoldzielnia) & (socjalna | socjalny)` for PostgreSQL's to_tsquery('simple', ...)."""
-        return " & ".join("(" + " | ".join(term) + ")" for term in self.terms)
+        """`(spoldzielnia) & (socjalna | socjalny) & (zzt14)` for PostgreSQL's to_tsquery('simple', ...)."""
+        return " & ".join("(" + " | ".join(group) + ")" for group in self.terms + self.facets)
 
 
 # --- the database side -----------------------------------------------------------------------------
@@ -224,8 +249,39 @@ def highlight_spans(text: str, query: Query) -> list[tuple[str, bool]]:
 
 def entity_document(entity, offer_items: Iterable) -> str:
     """The document of an entity: its name twice (a hit in the name ranks higher), its description
-    and town, and the names, descriptions and CPV names of its published offer."""
+    and town, and the names, descriptions and CPV names of its published offer; then its facets."""
+    items = list(offer_items)
     texts = [entity.name, entity.name, entity.city, entity.description]
-    for item in offer_items:
+    for item in items:
         texts += [item.name, item.description, item.cpv.name if item.cpv_id else ""]
-    return document(*texts)
+    return " ".join(filter(None, [document(*texts), entity_facets(entity, items)]))
+
+
+def entity_facets(entity, offer_items: Iterable) -> str:
+    """The facet tokens of an entity (`offer_items`: its published offer), space-separated."""
+    code = entity.teryt or (entity.gmina.code if entity.gmina_id else "")
+    tokens = [FACET_TERYT + code[:size] for size in (2, 4, 6, 7) if len(code) >= size]
+    tokens.append(form_facet(entity.legal_form))
+    if entity.ps_granted_on:
+        tokens.append(FACET_PS)
+    cpv_prefixes = sorted(
+        {item.cpv_id[:size] for item in offer_items if item.cpv_id for size in CPV_FACET_DIGITS}
+    )
+    tokens += [FACET_CPV + prefix for prefix in cpv_prefixes]
+    return " ".join(tokens)
+
+
+def form_facet(legal_form: str) -> str:
+    return FACET_FORM + re.sub(r"[^a-z0-9]", "", legal_form.lower())
+
+
+def filter_facets(*, teryt: Iterable[str] = (), forms: Iterable[str] = (), ps: bool = False, cpv: str = ""):
+    """The facet-token groups of the catalogue's filters: every TERYT prefix given (all must hold),
+    any of the legal forms, the status held at some time, the offer's CPV digits (up to 5)."""
+    groups = [(FACET_TERYT + prefix,) for prefix in teryt]
+    groups.append(tuple(form_facet(form) for form in forms))
+    if ps:
+        groups.append((FACET_PS,))
+    if len(cpv) >= CPV_FACET_DIGITS.start:
+        groups.append((FACET_CPV + cpv[: CPV_FACET_DIGITS.stop - 1],))
+    return [group for group in groups if group]

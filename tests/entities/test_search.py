@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from lacznik.entities.filters import catalogue, public_entities
 from lacznik.entities.search import Query, capped_count, document, ranked_ids
 
-from .factories import EntityFactory, OfferItemFactory
+from .factories import EntityFactory, OfferItemFactory, cpv, gmina
 
 
 def found(text: str, **filters) -> list[str]:
@@ -122,3 +122,95 @@ def test_a_long_query_is_cut(db):
     assert len(query.terms) == 1
     query = Query.parse(" ".join(f"słowo{n}" for n in range(50)))
     assert len(query.terms) == 8
+
+
+# --- filters inside the full-text index (facet tokens) ----------------------------------------------
+
+
+@pytest.fixture
+def varied(db):
+    """Entities that differ in every filtered property, all matching the word "obiady"."""
+    from datetime import date
+
+    made = []
+    for number, (code, form, ps, cpv_code) in enumerate(
+        [
+            ("1465011", "spoldzielnia-socjalna", True, "55520000-1"),
+            ("1465011", "fundacja", False, "55520000-1"),
+            ("1461011", "spoldzielnia-socjalna", False, "90910000-9"),
+            ("2862011", "spoldzielnia-socjalna", True, "90910000-9"),
+            ("2862011", "stowarzyszenie", False, "55520000-1"),
+        ]
+    ):
+        entity = EntityFactory(
+            name=f"Podmiot {number}",
+            code=code,
+            legal_form=form,
+            ps_granted_on=date(2020, 1, 1) if ps else None,
+            ps_decision_number="WPS.1" if ps else "",
+        )
+        OfferItemFactory(entity=entity, name="Obiady domowe", cpv=cpv(cpv_code, "Usługi"))
+        made.append(entity)
+    return made
+
+
+FILTERS = [
+    {},
+    {"teryt": "14"},
+    {"woj": "28"},
+    {"pow": "1465"},
+    {"gmi": "146101"},
+    {"teryt": "1465011", "forma": ["fundacja"]},
+    {"forma": ["fundacja", "stowarzyszenie"]},
+    {"ps": "1"},
+    {"ps": "0"},
+    {"cpv": "55"},
+    {"cpv": "909"},
+    {"cpv": "90910000-9"},
+    {"cpv": "909", "ps": "1", "woj": "28"},
+    {"woj": "14", "pow": "2862"},  # a contradiction: nothing
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_a_search_with_filters_finds_what_the_filters_alone_find(varied, filters):
+    """The facet tokens narrow in the index; the result is exactly what the row conditions select."""
+    filtered = catalogue(filters, public_entities())
+    assert filtered.is_valid, filtered.filterset.form.errors
+    expected = set(filtered.queryset.values_list("name", flat=True))
+    assert set(found("obiady", **filters)) == expected
+    result = catalogue({"q": "obiady", **filters}, public_entities())
+    assert capped_count(result.queryset, result.query) == len(expected)
+    assert set(result.matching().values_list("name", flat=True)) == expected
+
+
+def test_the_index_narrows_by_the_filters(varied):
+    """The full-text query itself carries the filters (not only the row conditions after it)."""
+    query = catalogue({"q": "obiady", "woj": "28", "forma": ["fundacja"], "cpv": "909"}, public_entities()).query
+    assert '("zzt28")' in query.fts5() and '("zzffundacja")' in query.fts5() and '("zzc909")' in query.fts5()
+    assert "(zzt28)" in query.tsquery()
+    assert not any(key.startswith("zz") for key in query.keys)  # never highlighted
+
+
+def test_a_lost_status_is_decided_by_the_row_not_the_index(varied):
+    from datetime import date
+
+    from lacznik.entities.services import save_entity
+
+    holder = varied[0]
+    holder.ps_lost_on = date(2024, 6, 30)
+    save_entity(entity=holder, by=None)
+    holder.refresh_from_db(fields=["search_document"])
+    assert "zzp" in holder.search_document.split()  # held it once: the index keeps the token
+    assert holder.name not in found("obiady", ps="1")
+    assert holder.name in found("obiady", ps="0")
+
+
+def test_moving_an_entity_moves_its_facets(varied):
+    from lacznik.entities.services import save_entity
+
+    moved = varied[1]
+    moved.gmina = gmina("2862011")
+    save_entity(entity=moved, by=None)
+    assert moved.name in found("obiady", woj="28")
+    assert moved.name not in found("obiady", woj="14")
