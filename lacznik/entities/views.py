@@ -10,7 +10,7 @@ from lacznik.territory.models import Unit
 
 from .filters import Catalogue, public_entities
 from .filters import catalogue as filter_catalogue
-from .models import Entity, LegalForm, OfferItem
+from .models import Entity, LegalForm, Mark, OfferItem
 from .search import COUNT_CAP
 
 PAGE_SIZE = 20
@@ -26,6 +26,7 @@ def _page_number(request: HttpRequest) -> int:
 
 
 def _with_places_and_offer(entities):
+    # Lists (to_attr), not managers: Django then fills each entity without a queryset per entity.
     return entities.select_related("gmina__parent__parent").prefetch_related(
         Prefetch(
             "offer_items",
@@ -35,7 +36,7 @@ def _with_places_and_offer(entities):
             .order_by("name"),
             to_attr="published_offer",
         ),
-        "marks",
+        Prefetch("marks", to_attr="mark_list"),
     )
 
 
