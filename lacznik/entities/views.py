@@ -41,10 +41,28 @@ def _with_places_and_offer(entities):
 
 
 def results_page(found: Catalogue, number: int) -> tuple[list[Entity], int, bool]:
-    """One page of the filtered catalogue, the capped hit count and whether it is ranked."""
+    """One page of the filtered catalogue, the capped hit count and whether it is ranked; each entity
+    with its legal form's name in `legal_form_label` (looked up once per page, not per row)."""
     ids, total, ranked = found.page_ids(offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     by_pk = _with_places_and_offer(Entity.objects.unscoped(reason="rows already filtered")).in_bulk(ids)
-    return [by_pk[pk] for pk in ids if pk in by_pk], total, ranked
+    labels = dict(LegalForm.choices)
+    entities = [by_pk[pk] for pk in ids if pk in by_pk]
+    for entity in entities:
+        entity.legal_form_label = labels.get(entity.legal_form, entity.legal_form)
+    return entities, total, ranked
+
+
+def _chosen(found: Catalogue) -> dict:
+    """The filters' values as the page shows them selected (read once, not per option)."""
+    data = found.filterset.form.data
+    return {
+        "woj": data.get("woj", ""),
+        "pow": data.get("pow", ""),
+        "gmi": data.get("gmi", ""),
+        "ps": data.get("ps", ""),
+        "znak": data.get("znak", ""),
+        "forma": set(data.getlist("forma") if hasattr(data, "getlist") else data.get("forma") or []),
+    }
 
 
 def _territory_choices(params) -> dict:
@@ -80,6 +98,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "last_page": (min(total, COUNT_CAP) + PAGE_SIZE - 1) // PAGE_SIZE,
         "query_string": query_string.urlencode(),
         "legal_forms": LegalForm.choices,
+        "chosen": _chosen(found),
         **_territory_choices(request.GET),
     }
     template = (

@@ -33,6 +33,10 @@ def test_filters_make_a_shareable_url(client, db):
     assert "Stowarzyszenie Warmińskie" not in html and "Fundacja Mazowiecka" not in html
     # The pickers offer the powiats of the chosen voivodeship.
     assert 'name="pow"' in html
+    # The form shows what was chosen, so the next search keeps it.
+    assert '<option value="14" selected>' in html
+    assert 'value="stowarzyszenie" id="forma-stowarzyszenie" checked' in html
+    assert 'value="fundacja" id="forma-fundacja">' in html
 
 
 def test_social_enterprise_filter(client, db):
