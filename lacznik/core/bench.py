@@ -6,7 +6,8 @@ the same run on the same database:
 
     STATIC_FILE   a page: the same request, through the same stack, for a static file;
     STATIC_PAGE   a page: the same request, through the same stack, for a page without data of its
-                  own (the accessibility statement: a template, the layout, the session, no query);
+                  own (the accessibility statement: a template and the layout), by the same reader
+                  (`reader=`: the operation's signed-in client, so both pay for session and menu);
     CAPTURED_SQL  a query or search: the SQL the operation sent, replayed bare through a cursor;
     FULL_TEXT_SQL a full-text search: only the full-text statements the operation sent (FTS5's MATCH,
                   PostgreSQL's @@), replayed bare: what the page or API call adds to the search itself;
@@ -102,6 +103,8 @@ class Operation:
     # Fewer repetitions for an operation whose every run is long (an import).
     repetitions: int | None = None
     description: str = ""
+    # STATIC_PAGE only: the client the operation reads with (default: the anonymous context client).
+    reader: Callable[[BenchContext], Client] | None = None
 
 
 _registry: dict[str, Operation] = {}
@@ -115,6 +118,7 @@ def operation(
     setup: Callable[[], None] | None = None,
     repetitions: int | None = None,
     description: str = "",
+    reader: Callable[[BenchContext], Client] | None = None,
 ):
     if reference not in REFERENCES:
         raise ValueError(f"reference must be one of {REFERENCES}")
@@ -130,6 +134,7 @@ def operation(
             setup=setup,
             repetitions=repetitions,
             description=description or function.__doc__ or "",
+            reader=reader,
         )
         return function
 
@@ -246,11 +251,21 @@ def _static_file(context: BenchContext) -> Callable[[], int]:
     return lambda: context.get(path).status
 
 
-def _static_page(context: BenchContext) -> Callable[[], int]:
+def _static_page(context: BenchContext, client: Client | None = None) -> Callable[[], int]:
     """The reference of a page for an issue's "within N× a static page": a page rendered through the
-    same stack that reads no data (a static file, served before any view, says nothing of views)."""
+    same stack, for the same reader, that reads no data of its own (a static file, served before any
+    view, says nothing of views)."""
     path = reverse("core:accessibility")
-    return lambda: context.get(path).status
+    if client is None:
+        return lambda: context.get(path).status
+
+    def get() -> int:
+        response = client.get(path, secure=context.secure)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path} answered {response.status_code}")
+        return response.status_code
+
+    return get
 
 
 def _bulk_load(columns: list[str], rows: list[tuple]) -> Callable[[], int]:
@@ -305,7 +320,7 @@ def measure(
             if entry.reference == STATIC_FILE:
                 reference = _static_file(context)
             elif entry.reference == STATIC_PAGE:
-                reference = _static_page(context)
+                reference = _static_page(context, entry.reader(context) if entry.reader else None)
             elif entry.reference in (CAPTURED_SQL, FULL_TEXT_SQL):
                 reference = _captured_sql(run, full_text_only=entry.reference == FULL_TEXT_SQL)
             else:
