@@ -17,12 +17,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lacznik.accounts.roles import Role
-from lacznik.core.scope import in_scope
+from lacznik.core.scope import in_scope, prefix_q
 
 from .models import (
     ActionPlanItem,
@@ -80,6 +80,36 @@ def own_advocacies(user):
         .filter(user=user)
         .select_related("enrolment__unit")
     )
+
+
+def own_jst_codes(user) -> frozenset[str]:
+    """The exact TERYT codes of the JSTs where the user is the advocate in office: a gmina's 7 digits,
+    a powiat's 4. Not the role's prefix: a powiat's prefix also starts the codes of its gminas, whose
+    records are not the powiat advocate's; and an advocate whose term ended has none."""
+    return frozenset(own_advocacies(user).values_list("teryt", flat=True))
+
+
+def reachable(queryset, user, *roles: str):
+    """The rows of `queryset` (a scoped model's) that `user` reaches through `roles`: the territory of
+    each role held, except the advocate's, which reaches the own JST in office exactly (own_jst_codes)."""
+    territorial = [role for role in roles if role != Role.ADVOCATE]
+    prefixes = user.prefixes_for(*territorial) if territorial else frozenset()
+    own = own_jst_codes(user) if Role.ADVOCATE in roles else frozenset()
+    wanted = Q(teryt__in=own)
+    if prefixes:
+        wanted |= prefix_q(prefixes)
+    return queryset.in_scope(prefixes | own).filter(wanted)
+
+
+@transaction.atomic
+def set_contact_consent(*, advocate: Advocate, publish: bool, by) -> Advocate:
+    """The advocate gives or withdraws consent to publish the contact e-mail on the public list (a
+    consent under RODO art. 7(3) may be withdrawn as easily as it was given); recorded in history."""
+    advocate.publish_contact = publish
+    advocate._history_user = by
+    advocate._change_reason = "advocates.contact_consent." + ("given" if publish else "withdrawn")
+    advocate.save(update_fields=["publish_contact"])
+    return advocate
 
 
 def _today() -> date:

@@ -129,10 +129,11 @@ def _regions(prefixes) -> list[tuple[str, str]]:
 @roles_required(Role.ADVOCATE)
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    prefixes = activity.advocate_prefixes(request.user)
     advocacies = list(activity.own_advocacies(request.user))
-    reports = ActivityReport.objects.in_scope(prefixes).select_related("advocate__enrolment__unit")
-    support = Support.objects.in_scope(prefixes)
+    reports = activity.reachable(ActivityReport.objects, request.user, Role.ADVOCATE).select_related(
+        "advocate__enrolment__unit"
+    )
+    support = activity.reachable(Support.objects, request.user, Role.ADVOCATE)
     last = reports.aggregate(last=Max("on"))["last"]
     today = timezone.localdate()
     return _page(
@@ -144,12 +145,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "report_count": reports.count(),
             "last_report_on": last,
             "days_since_last_report": (today - last).days if last else None,
-            "plan": ActionPlanItem.objects.in_scope(prefixes).select_related("enrolment__unit"),
+            "plan": activity.reachable(ActionPlanItem.objects, request.user, Role.ADVOCATE).select_related(
+                "enrolment__unit"
+            ),
             "support": support.select_related("advocate__enrolment__unit")[:10],
             "support_totals": [row for row in activity.hours_by_kind(support) if row["count"]],
             "threshold": activity.reminder_threshold_days(),
         },
     )
+
+
+@login_required
+@roles_required(Role.ADVOCATE)
+@require_POST
+def contact_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """The advocate's consent to show the contact e-mail on the public list, given or withdrawn."""
+    advocate = get_object_or_404(activity.own_advocacies(request.user), pk=pk)
+    publish = request.POST.get("publish") == "1"
+    activity.set_contact_consent(advocate=advocate, publish=publish, by=request.user)
+    if publish:
+        messages.success(request, _("Your contact e-mail is shown on the public list of advocates."))
+    else:
+        messages.success(request, _("Your contact e-mail is no longer shown on the public list of advocates."))
+    return redirect("advocates:dashboard")
 
 
 # --- support --------------------------------------------------------------------------------------
@@ -224,16 +242,17 @@ def support_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*REPORT_READERS)
 @require_safe
 def reports(request: HttpRequest) -> HttpResponse:
-    prefixes = activity.report_reader_prefixes(request.user)
-    own = activity.advocate_prefixes(request.user)
-    form = ReportFilterForm(request.GET or None, advocates=_advocates(prefixes))
-    rows = form.filter(ActivityReport.objects.in_scope(prefixes)).select_related(
-        "advocate__user", "advocate__enrolment__unit"
+    own = activity.own_jst_codes(request.user)
+    advocates = activity.reachable(Advocate.objects, request.user, *REPORT_READERS)
+    form = ReportFilterForm(
+        request.GET or None, advocates=advocates.select_related("user", "enrolment__unit")
     )
+    reachable = activity.reachable(ActivityReport.objects, request.user, *REPORT_READERS)
+    rows = form.filter(reachable).select_related("advocate__user", "advocate__enrolment__unit")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     closed = _closed_periods(report.teryt[:2] for report in page)
     for report in _with_extensions(page):
-        report.editable = code_in_scope(report.teryt, own) and _is_open(report, closed)
+        report.editable = report.teryt in own and _is_open(report, closed)
     return _page(
         request,
         "advocates/report_list.html",
@@ -272,9 +291,9 @@ def report_create(request: HttpRequest) -> HttpResponse:
     return _page(request, "advocates/report_form.html", {"form": form, "report": None})
 
 
-def _report_or_404(queryset_prefixes, pk: int) -> ActivityReport:
+def _report_or_404(request: HttpRequest, pk: int, *roles: str) -> ActivityReport:
     return get_object_or_404(
-        ActivityReport.objects.in_scope(queryset_prefixes).select_related(
+        activity.reachable(ActivityReport.objects, request.user, *roles).select_related(
             "advocate__user", "advocate__enrolment__unit"
         ),
         pk=pk,
@@ -285,9 +304,9 @@ def _report_or_404(queryset_prefixes, pk: int) -> ActivityReport:
 @roles_required(*REPORT_READERS)
 @require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _with_extensions([_report_or_404(activity.report_reader_prefixes(request.user), pk)])[0]
+    report = _with_extensions([_report_or_404(request, pk, *REPORT_READERS)])[0]
     period = activity.closed_period_on(teryt=report.teryt, on=report.on)
-    own = code_in_scope(report.teryt, activity.advocate_prefixes(request.user))
+    own = report.teryt in activity.own_jst_codes(request.user)
     return _page(
         request,
         "advocates/report_detail.html",
@@ -299,7 +318,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(Role.ADVOCATE)
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _with_extensions([_report_or_404(activity.advocate_prefixes(request.user), pk)])[0]
+    report = _with_extensions([_report_or_404(request, pk, Role.ADVOCATE)])[0]
     if not activity.report_is_editable(report):
         messages.error(
             request, _("The reporting period of this report is closed; it can no longer be changed.")
@@ -325,7 +344,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*REPORT_READERS)
 @require_safe
 def report_attachment(request: HttpRequest, pk: int, extension: str) -> FileResponse:
-    report = _report_or_404(activity.report_reader_prefixes(request.user), pk)
+    report = _report_or_404(request, pk, *REPORT_READERS)
     if not report.attachment or _extension(report) != extension:
         raise Http404
     return FileResponse(
@@ -400,10 +419,11 @@ def period_status(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*REPORT_READERS)
 @require_safe
 def plan(request: HttpRequest) -> HttpResponse:
-    prefixes = activity.report_reader_prefixes(request.user)
-    editors = activity.plan_editor_prefixes(request.user)
+    editable = set(
+        activity.reachable(ActionPlanItem.objects, request.user, *PLAN_EDITORS).values_list("pk", flat=True)
+    )
     items = (
-        ActionPlanItem.objects.in_scope(prefixes)
+        activity.reachable(ActionPlanItem.objects, request.user, *REPORT_READERS)
         .select_related("enrolment__unit")
         .order_by("teryt", "deadline", "pk")
     )
@@ -412,20 +432,27 @@ def plan(request: HttpRequest) -> HttpResponse:
         items = items.filter(status=status)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     for item in page:
-        item.may_edit = code_in_scope(item.teryt, editors)
+        item.may_edit = item.pk in editable
     return _page(
         request,
         "advocates/plan_list.html",
-        {"page": page, "status": status, "statuses": ActionPlanItem.Status.choices, "may_add": bool(editors)},
+        {
+            "page": page,
+            "status": status,
+            "statuses": ActionPlanItem.Status.choices,
+            "may_add": bool(
+                activity.own_jst_codes(request.user) or activity.coordinator_prefixes(request.user)
+            ),
+        },
     )
 
 
 def _plan_form(request: HttpRequest, item: ActionPlanItem | None) -> HttpResponse:
-    prefixes = activity.plan_editor_prefixes(request.user)
     wanted = Q(stage__in=[Stage.APPOINTED, Stage.SUSPENDED])
     if item is not None:
         wanted |= Q(pk=item.enrolment_id)
-    enrolments = Enrolment.objects.in_scope(prefixes).filter(wanted).select_related("unit")
+    reachable = activity.reachable(Enrolment.objects, request.user, *PLAN_EDITORS)
+    enrolments = reachable.filter(wanted).select_related("unit")
     form = PlanItemForm(request.POST or None, instance=item or ActionPlanItem(), enrolments=enrolments)
     if request.method == "POST" and form.is_valid():
         activity.save_plan_item(item=form.save(commit=False), by=request.user)
@@ -447,9 +474,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @roles_required(*PLAN_EDITORS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        ActionPlanItem.objects.in_scope(activity.plan_editor_prefixes(request.user)), pk=pk
-    )
+    item = get_object_or_404(activity.reachable(ActionPlanItem.objects, request.user, *PLAN_EDITORS), pk=pk)
     return _plan_form(request, item)
 
 
@@ -594,6 +619,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("moj-panel/", dashboard, name="dashboard"),
+    path("moj-panel/<int:pk>/zgoda-na-kontakt/", contact_consent, name="contact_consent"),
     path("wsparcie/", support_list, name="support_list"),
     path("wsparcie/nowe/", support_create, name="support_create"),
     path("wsparcie/<int:pk>/edycja/", support_edit, name="support_edit"),

@@ -357,6 +357,10 @@ POLICIES: dict[str, Policy] = {
     ),
     # --- the advocate's own page: the own JST's reports, plan and support, never another JST's.
     "advocates:dashboard": Policy(read=ADVOCATES, rows=report_sample, scoped=True),
+    # The consent to publish the contact e-mail: the advocate's own, given or withdrawn.
+    "advocates:contact_consent": Policy(
+        read=NOBODY, change=ADVOCATES, methods=("POST",), object=advocate_sample, scoped=True
+    ),
     # Support: coordinators (voivodeship) and OWES advisors (the powiats served) record it; the
     # national coordinator reads it.
     "advocates:support_list": Policy(read=SUPPORT_READERS, rows=support_sample, scoped=True),

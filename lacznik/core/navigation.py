@@ -43,7 +43,12 @@ MENU = [
     MenuItem(_("Catalogue statistics"), "entities:statistics", _has_perm("entities.view_national_statistics")),
     MenuItem(_("Manage events"), "events:manage_list", _has_perm("events.manage_events")),
     MenuItem(_("Event indicators"), "events:indicators", _has_perm("events.view_indicators")),
-    MenuItem(_("Advocates programme"), "advocates:pipeline", _has_perm("advocates.manage_enrolments")),
+    MenuItem(
+        _("Advocates programme"),
+        "advocates:pipeline",
+        lambda request: request.user.has_perm("advocates.manage_enrolments")
+        or _has_role("national_coordinator")(request),
+    ),
     MenuItem(_("Support for advocates"), "advocates:support_list", _role_without("advocates.record_support", "advocates.manage_enrolments")),
     MenuItem(_("My advocate's panel"), "advocates:dashboard", _has_role("advocate")),
     MenuItem(_("Advocates' coverage"), "advocates:coverage", _has_perm("advocates.view_coverage")),

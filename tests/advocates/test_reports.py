@@ -312,3 +312,73 @@ def test_the_dashboard_shows_the_own_jst_reports_plan_and_support(client, advoca
 def test_others_than_advocates_have_no_dashboard(client, mazowsze_coordinator):
     login_verified(client, mazowsze_coordinator)
     assert client.get(reverse("advocates:dashboard")).status_code == 403
+
+
+def test_a_powiats_advocate_reaches_the_powiats_records_not_its_gminas(client, own):
+    """A powiat's code (1465) also starts the codes of its gminas (1465011): the advocate of the
+    powiat reads and edits the powiat's own reports and plan, never those of the gminas in it."""
+    from lacznik.advocates.models import ActionPlanItem
+
+    from .factories import EnrolmentFactory, appoint
+
+    powiat = appoint(EnrolmentFactory(code="1465"), email="rzecznik.powiatu@lacznik.example")
+    mine = report_of(powiat, description="Sprawozdanie powiatu")
+    gminas = report_of(own, description="Sprawozdanie gminy w powiecie")
+    ActionPlanItem.objects.create(
+        enrolment=own.enrolment, action="Plan gminy w powiecie", owner="OPS", deadline=today()
+    )
+    login_verified(client, powiat.user)
+    for page in ("advocates:reports", "advocates:dashboard", "advocates:plan"):
+        text = client.get(reverse(page)).content.decode()
+        assert "Sprawozdanie gminy w powiecie" not in text and "Plan gminy w powiecie" not in text, page
+    assert "Sprawozdanie powiatu" in client.get(reverse("advocates:reports")).content.decode()
+    assert client.get(reverse("advocates:report_detail", args=[gminas.pk])).status_code == 404
+    response = client.post(
+        reverse("advocates:report_edit", args=[gminas.pk]), form_data(description="Przejęte", link="https://a.pl/")
+    )
+    assert response.status_code == 404
+    gminas.refresh_from_db()
+    assert gminas.description == "Sprawozdanie gminy w powiecie"
+    assert client.get(reverse("advocates:report_edit", args=[mine.pk])).status_code == 200
+    # The plan form offers the powiat alone.
+    form = client.get(reverse("advocates:plan_create")).content.decode()
+    assert f'value="{powiat.enrolment.pk}"' in form and f'value="{own.enrolment.pk}"' not in form
+
+
+def test_an_advocate_whose_term_ended_reaches_nothing(client, advocate_146501, own):
+    report = report_of(own, description="Sprawozdanie z kadencji")
+    own.ended_on = today()
+    own.save(update_fields=["ended_on"])
+    login_verified(client, advocate_146501)
+    assert "Sprawozdanie z kadencji" not in client.get(reverse("advocates:reports")).content.decode()
+    assert client.get(reverse("advocates:report_edit", args=[report.pk])).status_code == 404
+    assert client.post(reverse("advocates:report_create"), form_data(link="https://a.pl/")).status_code == 200
+    assert ActivityReport.objects.unscoped(reason="test").count() == 1
+
+
+def test_the_national_coordinator_reaches_the_programme_from_the_menu(client, national_coordinator, own):
+    report_of(own, description="Sprawozdanie z Mazowsza")
+    login_verified(client, national_coordinator)
+    assert f'href="{reverse("advocates:pipeline")}"' in client.get("/").content.decode()
+    pipeline = client.get(reverse("advocates:pipeline")).content.decode()
+    for name in ("advocates:reports", "advocates:plan", "advocates:evaluations", "advocates:reminders"):
+        assert f'href="{reverse(name)}"' in pipeline, name
+    assert "Sprawozdanie z Mazowsza" in client.get(reverse("advocates:reports")).content.decode()
+
+
+def test_the_advocate_gives_and_withdraws_consent_to_publish_the_e_mail(client, advocate_146501, own, other):
+    public = reverse("advocates:public_list")
+    login_verified(client, advocate_146501)
+    assert advocate_146501.email not in client.get(public).content.decode()
+    response = client.post(reverse("advocates:contact_consent", args=[own.pk]), {"publish": "1"})
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.publish_contact and advocate_146501.email in client.get(public).content.decode()
+    assert own.history.first().history_user == advocate_146501
+    client.post(reverse("advocates:contact_consent", args=[own.pk]), {"publish": "0"})
+    own.refresh_from_db()
+    assert not own.publish_contact and advocate_146501.email not in client.get(public).content.decode()
+    # Another JST's advocate's consent is not the persona's to give: 404, nothing changes.
+    assert client.post(reverse("advocates:contact_consent", args=[other.pk]), {"publish": "1"}).status_code == 404
+    other.refresh_from_db()
+    assert not other.publish_contact
