@@ -120,7 +120,6 @@ def start_pipeline(region: str, by, *, on: date | None = None) -> int:
 
 
 @transaction.atomic
-@transaction.atomic
 def take_step(*, enrolment: Enrolment, stage: str, on: date, note: str = "", by) -> EnrolmentStep:
     """Move the enrolment to `stage` as the workflow table allows (WorkflowError otherwise, with
     nothing changed). Appointing needs the advocate (appoint_advocate); ending the programme in a JST
@@ -165,11 +164,28 @@ def appoint_advocate(
         raise WorkflowError(_("An advocate is appointed after the agreement is signed."))
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
+    territory = locked.teryt[:6] if len(locked.teryt) == 7 else locked.teryt
+    if user is not None:
+        # An existing account is appointed only when it holds no role but this JST's advocacy (a
+        # re-appointment): never a coordinator's account, never another JST's advocate, whose role's
+        # territory the appointment would otherwise move here.
+        held = [
+            assignment
+            for assignment in user.active_assignments
+            if not (assignment.role == Role.ADVOCATE and assignment.prefixes == [territory])
+        ]
+        if held:
+            raise WorkflowError(
+                _(
+                    "The e-mail %(email)s belongs to an account that already holds a role in Łącznik "
+                    "(%(roles)s). Appoint the advocate with their own work e-mail, or ask an administrator."
+                )
+                % {"email": email, "roles": ", ".join(sorted(str(Role(a.role).label) for a in held))}
+            )
     # The role comes with the appointment, which the coordinator is entitled to make: the account
     # changes are the system's (by=None), the appointment's history names the coordinator.
     if user is None:
         user = create_user(email=email, first_name=first_name, last_name=last_name, by=None, site_url=site_url)
-    territory = locked.teryt[:6] if len(locked.teryt) == 7 else locked.teryt
     assign_role(user=user, role=Role.ADVOCATE, prefixes=[territory], by=None)
     locked.move_to(Stage.APPOINTED, on=appointed_on, by=by, note=f"{first_name} {last_name} <{email}>")
     advocate = Advocate(

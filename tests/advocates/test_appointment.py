@@ -1,10 +1,13 @@
 """Appointing the advocate after the agreement is signed (issue #6 point 1)."""
 
+import html
 from datetime import date
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from lacznik.accounts.models import User
 from lacznik.accounts.roles import Role
@@ -45,8 +48,35 @@ def test_appointing_before_the_agreement_is_refused(client, mazowsze_coordinator
     login_verified(client, mazowsze_coordinator)
     response = client.post(reverse("advocates:enrolment_appoint", args=[enrolment.pk]), APPOINTMENT)
     assert response.status_code == 200
+    with translation.override("pl"):
+        assert gettext("An advocate is appointed after the agreement is signed.") in response.content.decode()
     assert not Advocate.objects.unscoped(reason="test").exists()
     assert not User.objects.filter(email="rzecznik@gmina-przykladowa.example").exists()
+
+
+@pytest.mark.parametrize("holder", ["warmia_coordinator", "advocate_146501"])
+def test_an_account_that_holds_a_role_is_not_appointed(client, mazowsze_coordinator, holder, request):
+    """A coordinator's account, or another JST's advocate (whose role's territory the appointment
+    would move), is refused by name; nothing changes."""
+    user = request.getfixturevalue(holder)
+    before = sorted((a.role, a.scope) for a in user.role_assignments.all())
+    enrolment = EnrolmentFactory(code="1461011", stage=Stage.AGREEMENT_SIGNED)
+    login_verified(client, mazowsze_coordinator)
+    response = client.post(
+        reverse("advocates:enrolment_appoint", args=[enrolment.pk]), {**APPOINTMENT, "email": user.email}
+    )
+    assert response.status_code == 200
+    with translation.override("pl"):
+        message = gettext(
+            "The e-mail %(email)s belongs to an account that already holds a role in Łącznik "
+            "(%(roles)s). Appoint the advocate with their own work e-mail, or ask an administrator."
+        )
+    assert message.split("%(email)s")[1].split("(%(roles)s)")[0] in html.unescape(response.content.decode())
+    assert user.email in response.content.decode()
+    assert not Advocate.objects.unscoped(reason="test").exists()
+    enrolment.refresh_from_db()
+    assert enrolment.stage == Stage.AGREEMENT_SIGNED
+    assert sorted((a.role, a.scope) for a in user.role_assignments.all()) == before
 
 
 def test_the_appointed_stage_needs_the_person(mazowsze_coordinator, db):
