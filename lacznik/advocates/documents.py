@@ -9,9 +9,11 @@ is opened), which uses only the documented placeholders (PLACEHOLDERS) and which
 data. Templates render in a sandboxed, autoescaping Jinja2 environment (IN-04): a placeholder cannot
 reach Python objects, and a name with `&` or `<` is written as text, not as broken XML.
 
-PDF copies are typeset by Typst (typst/*.typ) from the same data, passed as one JSON string in
-sys.inputs and never spliced into markup (as lacznik/events/documents.py does). They follow the
-default wording; an edited DOCX template is the letter of record.
+PDF copies are typeset by Typst (typst/*.typ), with data passed as one JSON string in sys.inputs and
+never spliced into markup (as lacznik/events/documents.py does). From the default template, the copy
+is typeset from the same data in the designed layout; from a template the region edited, the copy is
+typeset from the rendered DOCX itself (its paragraphs, alignment, bold runs and tables: docx_copy.typ),
+so that the PDF always says what the DOCX says.
 
 Batches (a ZIP of a DOCX and a PDF per JST) run as a background job (lacznik.core.models.Job) whose
 page shows progress. Speed: docxtpl re-parses its template for each render, so each document costs
@@ -120,6 +122,11 @@ CENTRES = {
 }
 
 UNSIGNED = "……………………"
+# The PDF's title (the documents are Polish, as the templates are).
+PDF_TITLES = {
+    EnrolmentDocument.Kind.COVER_LETTER: "Pismo przewodnie",
+    EnrolmentDocument.Kind.AGREEMENT: "Porozumienie o współpracy",
+}
 
 # Names of files people download (ASCII, so that every mail client and archiver keeps them).
 FILE_WORDS = {
@@ -419,6 +426,43 @@ def render_pdf(kind: str, data: dict[str, Any]) -> bytes:
     )
 
 
+def docx_blocks(docx: bytes) -> list[dict[str, Any]]:
+    """The paragraphs (text runs, bold, alignment, heading) and tables of a DOCX, in document order."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = Document(io.BytesIO(docx))
+    alignments = {WD_ALIGN_PARAGRAPH.RIGHT: "right", WD_ALIGN_PARAGRAPH.CENTER: "center"}
+    blocks: list[dict[str, Any]] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            style = (item.style.name if item.style is not None else "") or ""
+            blocks.append(
+                {
+                    "kind": "paragraph",
+                    "runs": [{"text": run.text, "bold": bool(run.bold)} for run in item.runs if run.text],
+                    "align": alignments.get(item.alignment, "left"),
+                    "heading": style.startswith(("Heading", "Title", "Nagłówek", "Tytuł")),
+                }
+            )
+        elif isinstance(item, Table):
+            blocks.append({"kind": "table", "rows": [[cell.text for cell in row.cells] for row in item.rows]})
+    return blocks
+
+
+def render_pdf_copy(docx: bytes, title: str) -> bytes:
+    """The PDF copy of a DOCX rendered from an edited template: what it says, in a plain layout."""
+    payload = {"title": title, "blocks": docx_blocks(docx)}
+    return typst.compile(
+        str(TYPST / "docx_copy.typ"),
+        format="pdf",
+        sys_inputs={"data": json.dumps(payload, ensure_ascii=False)},
+        ignore_system_fonts=True,
+    )
+
+
 # --- generating -----------------------------------------------------------------------------------
 
 
@@ -469,7 +513,10 @@ def generate(
     template, data = source or current_template(enrolment.teryt[:2], kind)
     values = document_data(enrolment, options)
     docx = render_docx(data, values)
-    pdf = render_pdf(kind, values)
+    if template is None:
+        pdf = render_pdf(kind, values)
+    else:
+        pdf = render_pdf_copy(docx, f"{PDF_TITLES.get(kind, kind)} — {values['jst_nazwa']}")
     return Generated(
         docx=_store(enrolment, kind, docx, ".docx", template, by),
         pdf=_store(enrolment, kind, pdf, ".pdf", template, by),

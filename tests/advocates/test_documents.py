@@ -447,3 +447,36 @@ def test_advocate_gets_403_on_management(client, plock, advocate_146501):
         assert client.get(url).status_code == 403, url
     assert generate(client, plock).status_code == 403
     assert not plock.documents.exists()
+
+
+def test_the_pdf_copy_of_an_edited_template_says_what_the_docx_says(coordinator, plock):
+    """From a template the region edited, the PDF copy is typeset from the rendered DOCX itself."""
+    import json
+
+    import typst
+
+    from lacznik.advocates import documents
+
+    edited = a_template("Zmieniona treść pisma dla {{ adresat_tytul }}")
+    response = coordinator.post(
+        reverse("advocates:templates", args=["14"]), {"kind": COVER, "file": upload("pismo.docx", edited)}
+    )
+    assert response.status_code == 302
+    generate(coordinator, plock)
+    docx = plock.documents.get(file__endswith=".docx").file.read()
+    pdf = plock.documents.get(file__endswith=".pdf").file.read()
+    assert pdf.startswith(b"%PDF")
+    blocks = documents.docx_blocks(docx)
+    assert [run["text"] for block in blocks for run in block.get("runs", [])] == [
+        "Zmieniona treść pisma dla Prezydent Miasta Płocka"
+    ]
+    shown = typst.query(
+        str(documents.TYPST / "docx_copy.typ"),
+        "<copy-paragraph>",
+        sys_inputs={"data": json.dumps({"title": "t", "blocks": blocks})},
+        ignore_system_fonts=True,
+    )
+    assert "Zmieniona treść pisma dla Prezydent Miasta Płocka" in shown
+    # The stored copy is that typesetting, not the default wording's.
+    default = documents.render_pdf(COVER, documents.document_data(plock, documents.Options.defaults("14")))
+    assert pdf != default and len(pdf) < len(default)

@@ -7,10 +7,9 @@ import pytest
 from django.utils import timezone, translation
 
 from lacznik.advocates import services
-from lacznik.advocates.models import Advocate, NEEDS_REASON, TRANSITIONS, Enrolment, EnrolmentStep, Stage
+from lacznik.advocates.models import NEEDS_REASON, TRANSITIONS, Advocate, Enrolment, EnrolmentStep, Stage
 from lacznik.core.errors import WorkflowError
 from lacznik.territory.models import Unit
-
 from tests.factories import UserFactory
 
 from .factories import EnrolmentFactory, unit
