@@ -2,8 +2,9 @@
 on request as PDF (Typst, with bar charts) and as DOCX (python-docx, with tables).
 
 The report is a list of blocks (headings, paragraphs, tables, charts) built once from the database and
-drawn twice: `typst/case_study.typ` draws a chart with Typst's shapes; the DOCX shows the chart's
-numbers as a table, since a picture of a chart would need a plotting library. Every text reaches
+drawn twice: `typst/case_study.typ` draws a chart with Typst's shapes; the DOCX shows the same chart
+as a picture typeset by Typst (`typst/chart_image.typ`, PNG, with the chart's title as its alternative
+text), followed by the table of its numbers. Every text reaches
 Typst as JSON in `sys.inputs`, never as markup, so a JST or provider called `#panic("x")` or `]` is
 printed as written.
 
@@ -31,6 +32,8 @@ from . import coverage
 from .models import ActionPlanItem, ActivityReport, Advocate, Evaluation, Support, SupportKind, TaskCategory
 
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "case_study.typ"
+CHART_IMAGE = TEMPLATE.with_name("chart_image.typ")
+CHART_PPI = 150
 # The chart by month shows at most the last two years of reports.
 MONTHS_SHOWN = 24
 
@@ -425,11 +428,24 @@ def case_study_pdf(study: CaseStudy) -> bytes:
     )
 
 
+def chart_png(block: dict) -> bytes:
+    """One chart block as a PNG picture (the same drawing as in the PDF)."""
+    picture = typst.compile(
+        str(CHART_IMAGE),
+        format="png",
+        ppi=CHART_PPI,
+        sys_inputs={"data": json.dumps(block, ensure_ascii=False)},
+        ignore_system_fonts=True,
+    )
+    return picture[0] if isinstance(picture, list) else picture
+
+
 def case_study_docx(study: CaseStudy) -> bytes:
-    """The same report as a Word document: headings, paragraphs and tables (each chart as the table
-    of its numbers)."""
+    """The same report as a Word document: headings, paragraphs, tables, and each chart as a picture
+    with its title as alternative text, followed by the table of its numbers."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
 
     data = document_data(study)
     document = Document()
@@ -438,7 +454,7 @@ def case_study_docx(study: CaseStudy) -> bytes:
     document.add_heading(data["title"], level=0)
     document.add_paragraph(data["subtitle"])
     document.add_paragraph(data["generated"])
-    document.add_paragraph(_("The charts of the PDF version are given here as tables of the same numbers."))
+    document.add_paragraph(_("Each chart is followed by a table of its numbers."))
 
     def table(caption: str, columns: list[str], rows: list[list[str]], numeric_from: int) -> None:
         document.add_paragraph(caption, style="Caption")
@@ -462,7 +478,10 @@ def case_study_docx(study: CaseStudy) -> bytes:
             document.add_paragraph(block["text"])
         elif kind == "table":
             table(block["caption"], block["columns"], block["rows"], block["numeric_from"])
-        elif kind == "chart" and block["items"] and not block["in_a_table"]:
+        elif kind == "chart" and block["items"]:
+            shape = document.add_picture(io.BytesIO(chart_png(block)), width=Cm(16))
+            shape._inline.docPr.set("descr", block["title"])  # the alternative text Word reads out
+        if kind == "chart" and block["items"] and not block["in_a_table"]:
             table(
                 block["title"],
                 [_("Month"), block["value_heading"]],

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 
 from lacznik.advocates import case_study
@@ -146,14 +147,23 @@ def test_a_name_with_typst_markup_is_printed_as_written(pilot, settings):
     assert case_study.case_study_pdf(study).startswith(b"%PDF")
 
 
-def test_the_docx_has_the_numbers_as_tables(pilot, english, mazowsze_coordinator):
+def test_the_docx_has_the_charts_as_pictures_and_the_numbers_as_tables(pilot, english, mazowsze_coordinator):
     login_verified(english, mazowsze_coordinator)
     response = english.get(DOCX)
     assert response.status_code == 200
     document = Document(io.BytesIO(response.content))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "Case study of the advocates pilot: Próbne 14" in text
-    assert "charts of the PDF version are given here as tables" in text
+    assert "Each chart is followed by a table of its numbers." in text
+    # Every chart of the report is a picture, named by its title for a screen reader.
+    with translation.override("en"):
+        study = case_study.build_case_study(("14",), "Próbne 14")
+        charts = [block for block in case_study.blocks(study) if block["kind"] == "chart" and block["items"]]
+        titles = [block["title"] for block in charts]
+    pictures = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
+    assert titles and pictures == titles
+    images = [part for part in document.part.package.parts if part.content_type == "image/png"]
+    assert len(images) == len(titles) and all(image.blob.startswith(b"\x89PNG") for image in images)
     cells = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
     assert [str(TaskCategory.INFORM.label), "2", "42"] in cells
     assert [str(SupportKind.STUDY_VISIT.label), "1", "16.5"] in cells
@@ -170,7 +180,7 @@ def test_the_page_shows_the_report_and_links_the_files(pilot, english, mazowsze_
     text = response.content.decode()
     assert PDF in text and DOCX in text
     assert "Gmina Próbna 1465011" in text and "Gmina Próbna 2862011" not in text
-    assert "each chart of the PDF is a table in the DOCX" in text
+    assert "The DOCX has the same charts as pictures" in text
 
 
 def test_only_a_regional_coordinator_generates_it(
