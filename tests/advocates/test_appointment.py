@@ -92,3 +92,22 @@ def test_warmia_coordinator_cannot_appoint_in_mazowsze(client, warmia_coordinato
     login_verified(client, warmia_coordinator)
     assert client.post(reverse("advocates:enrolment_appoint", args=[enrolment.pk]), APPOINTMENT).status_code == 404
     assert not Advocate.objects.unscoped(reason="test").exists()
+
+
+def test_an_appointment_dated_in_the_future_is_refused(client, mazowsze_coordinator, db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    enrolment = EnrolmentFactory(code="1465011", stage=Stage.AGREEMENT_SIGNED)
+    login_verified(client, mazowsze_coordinator)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.post(
+        reverse("advocates:enrolment_appoint", args=[enrolment.pk]), {**APPOINTMENT, "appointed_on": tomorrow}
+    )
+    assert response.status_code == 200
+    with translation.override("pl"):
+        assert gettext("The date cannot be in the future.") in html.unescape(response.content.decode())
+    assert not Advocate.objects.unscoped(reason="test").exists()
+    enrolment.refresh_from_db()
+    assert enrolment.stage == Stage.AGREEMENT_SIGNED

@@ -121,6 +121,13 @@ def test_starting_the_pipeline_from_the_page(terc, client, mazowsze_coordinator)
     assert enrolments().count() == 356
 
 
+def test_an_unknown_action_on_the_pipeline_adds_nothing(terc, client, mazowsze_coordinator):
+    login_verified(client, mazowsze_coordinator)
+    response = client.post(PIPELINE, {"action": "wipe"}, follow=True)
+    assert "Choose what to do." in response.content.decode()
+    assert enrolments().count() == 0
+
+
 # --- one enrolment --------------------------------------------------------------------------------
 
 

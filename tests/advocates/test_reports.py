@@ -382,3 +382,14 @@ def test_the_advocate_gives_and_withdraws_consent_to_publish_the_e_mail(client, 
     assert client.post(reverse("advocates:contact_consent", args=[other.pk]), {"publish": "1"}).status_code == 404
     other.refresh_from_db()
     assert not other.publish_contact
+
+
+def test_a_period_with_an_unknown_action_is_left_as_it_was(client, mazowsze_coordinator):
+    from datetime import date
+
+    period = ReportingPeriod.objects.create(region="14", starts_on=date(2025, 1, 1), ends_on=date(2025, 6, 30))
+    login_verified(client, mazowsze_coordinator)
+    response = client.post(reverse("advocates:period_status", args=[period.pk]), {"action": "delete"}, follow=True)
+    assert says(response, "Choose whether to close or to open the period.")
+    period.refresh_from_db()
+    assert period.closed_at is None
