@@ -44,6 +44,9 @@ class CatalogueFilter(django_filters.FilterSet):
     )
     forma = django_filters.MultipleChoiceFilter(
         field_name="legal_form",
+        # A column of the entity itself: no join can repeat a row, so no DISTINCT (which made the count
+        # compare every column of every row, and PostgreSQL sort them).
+        distinct=False,
         label=_("Legal form"),
         choices=LegalForm.choices,
         widget=forms.CheckboxSelectMultiple,

@@ -167,6 +167,8 @@ class Entity(ScopedModel):
             models.Index(fields=["ps_granted_on"], name="entity_ps_granted"),
             models.Index(fields=["name", "id"], name="entity_name"),
             models.Index(fields=["teryt", "name"], name="entity_teryt_name"),
+            # The list of one legal form by name (the API's and the catalogue's default order).
+            models.Index(fields=["legal_form", "name", "id"], name="entity_form_name"),
         ]
 
     def __str__(self) -> str:
