@@ -58,16 +58,6 @@ def coordinator_prefixes(user) -> frozenset[str]:
     return user.prefixes_for(Role.REGIONAL_COORDINATOR)
 
 
-def report_reader_prefixes(user) -> frozenset[str]:
-    """Who reads reports and plans: the advocate the own JST's, coordinators their region's, the
-    national coordinator every region's (read only)."""
-    return user.prefixes_for(Role.ADVOCATE, Role.REGIONAL_COORDINATOR, Role.NATIONAL_COORDINATOR)
-
-
-def plan_editor_prefixes(user) -> frozenset[str]:
-    return user.prefixes_for(Role.ADVOCATE, Role.REGIONAL_COORDINATOR)
-
-
 def evaluation_reader_prefixes(user) -> frozenset[str]:
     return user.prefixes_for(Role.REGIONAL_COORDINATOR, Role.NATIONAL_COORDINATOR)
 
