@@ -255,10 +255,7 @@ def names_of(codes: set[str]) -> dict[str, str]:
     if not codes:
         return {}
     units = Unit.objects.current().filter(code__in=codes).values_list("code", "name", "level")
-    return {
-        code: name.lower().capitalize() if level == Unit.Level.VOIVODESHIP else name
-        for code, name, level in units
-    }
+    return {code: Unit.display(name, level) for code, name, level in units}
 
 
 # --- one row per unit: the table, the map, the exports --------------------------------------------

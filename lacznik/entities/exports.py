@@ -150,8 +150,7 @@ def unit_names(codes: Iterable[str] | None = None) -> dict[str, str]:
         units = units.filter(code__in=set(codes))
     names = {}
     for code, name, level in units.values_list("code", "name", "level").iterator(chunk_size=CHUNK_SIZE):
-        # GUS writes voivodeships in capitals (Unit.display_name).
-        names[code] = name.lower().capitalize() if level == Unit.Level.VOIVODESHIP else name
+        names[code] = Unit.display(name, level)
     return names
 
 

@@ -33,6 +33,13 @@ SORTS = {
     "najnowsze": ("-created_at", "-pk"),
 }
 RELEVANCE = "trafnosc"
+SORT_CHOICES = [
+    (RELEVANCE, _("relevance")),
+    ("nazwa", _("name A–Z")),
+    ("-nazwa", _("name Z–A")),
+    ("najnowsze", _("newest first")),
+]
+PS_CHOICES = [("1", _("with the status")), ("0", _("without the status"))]
 
 
 class CatalogueFilter(django_filters.FilterSet):
@@ -53,7 +60,7 @@ class CatalogueFilter(django_filters.FilterSet):
     )
     ps = django_filters.ChoiceFilter(
         label=_("Social enterprise status"),
-        choices=[("1", _("with the status")), ("0", _("without the status"))],
+        choices=PS_CHOICES,
         method="filter_ps",
         empty_label=_("any"),
     )
@@ -74,12 +81,7 @@ class CatalogueFilter(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         label=_("Order"),
         method="filter_nothing",
-        choices=[
-            (RELEVANCE, _("relevance")),
-            ("nazwa", _("name A–Z")),
-            ("-nazwa", _("name Z–A")),
-            ("najnowsze", _("newest first")),
-        ],
+        choices=SORT_CHOICES,
         empty_label=None,
     )
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass, replace
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from lacznik.core.polish import WORD, document, word_keys, words
 
@@ -165,26 +167,49 @@ def ranked_ids(queryset: QuerySet, query: Query, *, limit: int, offset: int = 0)
         return [row[0] for row in cursor.fetchall()]
 
 
+# PostgreSQL lists a common word's hits newest first from the newest rows alone while they hold a page
+# of hits (see `newest_ids`); at most this many rows are read that way.
+NEWEST_ROWS_PER_HIT, NEWEST_ROWS_MAX = 50, 5000
+
+
 def newest_ids(queryset: QuerySet, query: Query, *, limit: int, offset: int = 0) -> list[int]:
-    """Like ranked_ids, newest first: the order the full-text index itself walks in (FTS5 by rowid,
-    PostgreSQL by the primary key's index), so a word in half the catalogue costs no more than a rare one."""
+    """Like ranked_ids, newest first: a word in half the catalogue costs no more than a rare one.
+
+    SQLite: FTS5 walks its index by rowid, backwards. PostgreSQL: a GIN index has no order, and walking
+    the primary key backwards testing every row's tsvector reads the whole table when the hits are old
+    (a powiat whose entities were all added long ago). So the newest rows are read first, up to 50 per
+    hit wanted: when they hold the page, it is the page; otherwise every hit comes from the GIN index
+    (MATERIALIZED: never the backward walk) and the newest are kept."""
     if queryset.query.is_empty():
         return []
-    inner, params = _inner(queryset) if connection.vendor == "postgresql" else _of_hit(queryset)
-    if connection.vendor == "postgresql":
-        sql = (
-            "SELECT e.id FROM entities_entity e WHERE e.search_vector @@ to_tsquery('simple', %s) "
-            f"AND e.id IN ({inner}) ORDER BY e.id DESC LIMIT %s OFFSET %s"
-        )
-        arguments = (query.tsquery(), *params, limit, offset)
-    else:
+    if connection.vendor != "postgresql":
+        inner, params = _of_hit(queryset)
         sql = (
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND EXISTS ({inner}) "
             "ORDER BY rowid DESC LIMIT %s OFFSET %s"
         )
-        arguments = (query.fts5(), *params, limit, offset)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (query.fts5(), *params, limit, offset))
+            return [row[0] for row in cursor.fetchall()]
+    inner, params = _inner(queryset)
+    wanted = (query.tsquery(), *params, limit, offset)
+    recent = min(NEWEST_ROWS_PER_HIT * (offset + limit), NEWEST_ROWS_MAX)
     with connection.cursor() as cursor:
-        cursor.execute(sql, arguments)
+        cursor.execute(
+            "SELECT e.id FROM (SELECT id, search_vector FROM entities_entity ORDER BY id DESC LIMIT %s) e "
+            f"WHERE e.search_vector @@ to_tsquery('simple', %s) AND e.id IN ({inner}) "
+            "ORDER BY e.id DESC LIMIT %s OFFSET %s",
+            (recent, *wanted),
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) == limit:
+            return ids
+        cursor.execute(
+            "WITH hits AS MATERIALIZED (SELECT id FROM entities_entity "
+            "WHERE search_vector @@ to_tsquery('simple', %s)) "
+            f"SELECT id FROM hits WHERE id IN ({inner}) ORDER BY id DESC LIMIT %s OFFSET %s",
+            wanted,
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -245,6 +270,27 @@ def highlight_spans(text: str, query: Query) -> list[tuple[str, bool]]:
     if position < len(text):
         pieces.append((text[position:], False))
     return pieces
+
+
+def marked(text: str, query: Query | None) -> SafeString:
+    """`text` with the words that match `query` in <mark>; everything escaped."""
+    text = text or ""
+    if not query:
+        return escape(text)
+    return mark_safe(
+        "".join(
+            f"<mark>{escape(piece)}</mark>" if hit else escape(piece)
+            for piece, hit in highlight_spans(text, query)
+        )
+    )
+
+
+def snippet(text: str, length: int = 220) -> str:
+    """The first `length` characters of `text`, cut at a word."""
+    text = " ".join((text or "").split())
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0] + "…"
 
 
 def entity_document(entity, offer_items: Iterable) -> str:

@@ -1,19 +1,27 @@
 """The public catalogue: search and filter entities, an entity's page, statistics of the regions."""
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from lacznik.territory.models import Unit
 
-from .filters import Catalogue, public_entities
+from . import exports
+from .filters import PS_CHOICES, SORT_CHOICES, Catalogue, public_entities
 from .filters import catalogue as filter_catalogue
 from .models import Entity, LegalForm, Mark, OfferItem
-from .search import COUNT_CAP
+from .search import COUNT_CAP, marked, snippet
 
 PAGE_SIZE = 20
+PLACE = _("{gmina}, powiat {powiat}, {voivodeship}")
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -40,22 +48,87 @@ def _with_places_and_offer(entities):
     )
 
 
-def results_page(found: Catalogue, number: int) -> tuple[list[Entity], int, bool]:
-    """One page of the filtered catalogue, the capped hit count and whether it is ranked; each entity
-    with its legal form's name in `legal_form_label` (looked up once per page, not per row)."""
+OFFER_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One entity of a results page as the page shows it, the matched words already in <mark>."""
+
+    pk: int
+    url: str
+    name: str
+    marked_name: SafeString
+    legal_form: str
+    place: str
+    social_enterprise: bool
+    marks: list[str]
+    description: SafeString
+    offer: list[SafeString]
+    more_offer: bool
+
+
+def results_page(found: Catalogue, number: int) -> tuple[list[Hit], int, bool]:
+    """One page of the filtered catalogue, the capped hit count and whether it is ranked.
+
+    The rows are read as plain values in four queries (entities, unit names, marks, offer) and
+    highlighted here once, so the template only lays them out."""
     ids, total, ranked = found.page_ids(offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    by_pk = _with_places_and_offer(Entity.objects.unscoped(reason="rows already filtered")).in_bulk(ids)
+    if not ids:
+        return [], total, ranked
+    by_pk = {
+        row["id"]: row
+        for row in Entity.objects.unscoped(reason="rows already filtered")
+        .filter(pk__in=ids)
+        .values("id", "name", "legal_form", "teryt", "description", "ps_granted_on", "ps_lost_on")
+    }
+    names = exports.unit_names({code for row in by_pk.values() for code in exports.territory_codes(row["teryt"])})
+    marks = exports.marks_of(ids)
+    offer: dict[int, list[str]] = defaultdict(list)
+    for entity_id, name in (
+        OfferItem.objects.unscoped(reason="the offer of entities already selected")
+        .filter(entity_id__in=ids, is_published=True)
+        .order_by("entity_id", "name")
+        .values_list("entity_id", "name")
+    ):
+        offer[entity_id].append(name)
     labels = dict(LegalForm.choices)
-    entities = [by_pk[pk] for pk in ids if pk in by_pk]
-    for entity in entities:
-        entity.legal_form_label = labels.get(entity.legal_form, entity.legal_form)
-    return entities, total, ranked
+    url = exports.detail_url_maker("")
+    query = found.query
+    today = timezone.localdate()
+    place = str(PLACE)
+    hits = []
+    for pk in ids:
+        row = by_pk.get(pk)
+        if row is None:
+            continue
+        gmina, powiat, voivodeship = (names.get(code, "") for code in exports.territory_codes(row["teryt"]))
+        items = offer[pk]
+        hits.append(
+            Hit(
+                pk=pk,
+                url=url(pk),
+                name=row["name"],
+                marked_name=marked(row["name"], query),
+                legal_form=labels.get(row["legal_form"], row["legal_form"]),
+                place=place.format(gmina=gmina, powiat=powiat, voivodeship=voivodeship),
+                social_enterprise=exports.holds_ps_status(row, today),
+                marks=[name for _code, name in marks.get(pk, ())],
+                description=marked(snippet(row["description"]), query),
+                offer=[marked(name, query) for name in items[:OFFER_SHOWN]],
+                more_offer=len(items) > OFFER_SHOWN,
+            )
+        )
+    return hits, total, ranked
 
 
 def _chosen(found: Catalogue) -> dict:
-    """The filters' values as the page shows them selected (read once, not per option)."""
+    """The filters' values as the page shows them filled in and selected (read once, not per option)."""
     data = found.filterset.form.data
     return {
+        "q": data.get("q", ""),
+        "cpv": data.get("cpv", ""),
+        "teryt": data.get("teryt", ""),
         "woj": data.get("woj", ""),
         "pow": data.get("pow", ""),
         "gmi": data.get("gmi", ""),
@@ -69,7 +142,12 @@ def _territory_choices(params) -> dict:
     """The options of the three territory pickers: voivodeships, the chosen one's powiats, the chosen
     powiat's gminas."""
     units = Unit.objects.current()
-    choices = {"voivodeships": units.voivodeships().order_by("name"), "powiats": [], "gminas": []}
+    voivodeships = units.voivodeships().order_by("name").values_list("code", "name", "level")
+    choices = {
+        "voivodeships": [(code, Unit.display(name, level)) for code, name, level in voivodeships],
+        "powiats": [],
+        "gminas": [],
+    }
     woj = params.get("woj", "")
     pow_ = params.get("pow", "")
     if len(woj) == 2 and woj.isdigit():
@@ -98,6 +176,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "last_page": (min(total, COUNT_CAP) + PAGE_SIZE - 1) // PAGE_SIZE,
         "query_string": query_string.urlencode(),
         "legal_forms": LegalForm.choices,
+        "sorts": SORT_CHOICES,
+        "ps_choices": PS_CHOICES,
+        "marks": Mark.objects.values_list("code", "name"),
         "chosen": _chosen(found),
         **_territory_choices(request.GET),
     }

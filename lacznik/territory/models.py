@@ -91,8 +91,12 @@ class Unit(models.Model):
 
     @property
     def display_name(self) -> str:
-        # GUS writes voivodeships in capitals ("MAZOWIECKIE"); people write "Mazowieckie".
-        return self.name.lower().capitalize() if self.level == self.Level.VOIVODESHIP else self.name
+        return self.display(self.name, self.level)
+
+    @classmethod
+    def display(cls, name: str, level: str) -> str:
+        """A unit's name as people write it: GUS writes voivodeships in capitals ("MAZOWIECKIE")."""
+        return name.lower().capitalize() if level == cls.Level.VOIVODESHIP else name
 
     @property
     def is_current(self) -> bool:

@@ -145,3 +145,20 @@ def test_a_search_with_more_hits_than_the_cap_lists_them_newest_first(client, db
     response = client.get(reverse("entities:catalogue"), {"q": "usługi"})
     assert response.context["entities"][0].name == "Usługi Ż"  # ranked: the most mentions first
     assert not response.context["unranked_search"]
+
+
+def test_newest_first_reaches_hits_behind_the_newest_rows(client, db, monkeypatch):
+    """The newest hits are found when the newest rows of the register do not match (on PostgreSQL the
+    newest rows are read first, then every hit from the index); a later page too."""
+    monkeypatch.setattr("lacznik.entities.filters.COUNT_CAP", 2)
+    monkeypatch.setattr("lacznik.entities.search.NEWEST_ROWS_MAX", 4)
+    monkeypatch.setattr("lacznik.entities.views.PAGE_SIZE", 2)
+    for name in ["Opieka 1", "Opieka 2", "Opieka 3", "Opieka 4", "Opieka 5"]:
+        EntityFactory(name=name, description="")
+    for number in range(6):
+        EntityFactory(name=f"Catering {number}", description="")
+    response = client.get(reverse("entities:catalogue"), {"q": "opieki"})
+    assert [hit.name for hit in response.context["entities"]] == ["Opieka 5", "Opieka 4"]
+    assert response.context["unranked_search"]
+    response = client.get(reverse("entities:catalogue"), {"q": "opieki", "page": "3"})
+    assert [hit.name for hit in response.context["entities"]] == ["Opieka 1"]
