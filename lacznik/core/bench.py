@@ -11,8 +11,9 @@ the same run on the same database:
     CAPTURED_SQL  a query or search: the SQL the operation sent, replayed bare through a cursor;
     FULL_TEXT_SQL a full-text search: only the full-text statements the operation sent (FTS5's MATCH,
                   PostgreSQL's @@), replayed bare: what the page or API call adds to the search itself;
-    BULK_LOAD     an import: the database's own bulk load of the same rows (executemany in one
-                  transaction on SQLite, COPY on PostgreSQL), given by the operation's `rows` callable.
+    BULK_LOAD     an import: the database's own bulk load of the same rows into the same tables, with
+                  their indexes and triggers (executemany on SQLite, COPY on PostgreSQL, in a
+                  transaction that is undone), given by the operation's `rows` callable as BulkRows.
 
     @operation("territory.index_page", reference=STATIC_FILE)
     def territory_index(ctx: BenchContext) -> int:
@@ -92,12 +93,21 @@ def count_rows(response: Any, content: bytes, pattern: bytes | None = None) -> i
 
 
 @dataclass(frozen=True)
+class BulkRows:
+    """Rows of one table as the database stores them, for a BULK_LOAD reference."""
+
+    table: str
+    columns: list[str]
+    rows: list[tuple]
+
+
+@dataclass(frozen=True)
 class Operation:
     name: str
     run: Callable[[BenchContext], int]
     reference: str
-    # BULK_LOAD only: the rows (tuples of plain values) and column names the bulk load inserts.
-    rows: Callable[[], tuple[list[str], list[tuple]]] | None = None
+    # BULK_LOAD only: the rows the bulk load inserts, table by table.
+    rows: Callable[[], list[BulkRows]] | None = None
     # BULK_LOAD only: untimed work before each repetition, inside the transaction that is undone.
     setup: Callable[[], None] | None = None
     # Fewer repetitions for an operation whose every run is long (an import).
@@ -114,7 +124,7 @@ def operation(
     name: str,
     *,
     reference: str,
-    rows: Callable[[], tuple[list[str], list[tuple]]] | None = None,
+    rows: Callable[[], list[BulkRows]] | None = None,
     setup: Callable[[], None] | None = None,
     repetitions: int | None = None,
     description: str = "",
@@ -268,25 +278,24 @@ def _static_page(context: BenchContext, client: Client | None = None) -> Callabl
     return get
 
 
-def _bulk_load(columns: list[str], rows: list[tuple]) -> Callable[[], int]:
-    """The reference of an import: the same rows into a scratch table by the database's bulk path."""
-    table = "bench_bulk_load"
-    definition = ", ".join(f"{column} TEXT" for column in columns)
+def _bulk_load(tables: list[BulkRows]) -> Callable[[], int]:
+    """The reference of an import: the same rows into the same tables by the database's bulk path
+    (run inside a transaction that `_time` undoes)."""
 
     def load() -> int:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"CREATE TEMPORARY TABLE {table} ({definition})")
-            try:
+        loaded = 0
+        with connection.cursor() as cursor:
+            for table in tables:
+                columns = ", ".join(table.columns)
                 if connection.vendor == "postgresql":
-                    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                        for row in rows:
+                    with cursor.cursor.copy(f"COPY {table.table} ({columns}) FROM STDIN") as copy:
+                        for row in table.rows:
                             copy.write_row(row)
                 else:
-                    marks = ", ".join(["%s"] * len(columns))
-                    cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
-            finally:
-                cursor.execute(f"DROP TABLE {table}")
-        return len(rows)
+                    marks = ", ".join(["%s"] * len(table.columns))
+                    cursor.executemany(f"INSERT INTO {table.table} ({columns}) VALUES ({marks})", table.rows)
+                loaded += len(table.rows)
+        return loaded
 
     return load
 
@@ -324,9 +333,13 @@ def measure(
             elif entry.reference in (CAPTURED_SQL, FULL_TEXT_SQL):
                 reference = _captured_sql(run, full_text_only=entry.reference == FULL_TEXT_SQL)
             else:
-                columns, bulk_rows = entry.rows()
-                reference = _bulk_load(columns, bulk_rows)
-            reference_samples, _ = _time(reference, warmup=min(warmup, reps), repetitions=reps)
+                reference = _bulk_load(entry.rows())
+            reference_samples, _ = _time(
+                reference,
+                warmup=min(warmup, reps),
+                repetitions=reps,
+                rolled_back=entry.reference == BULK_LOAD,
+            )
         except Exception as error:  # one broken operation must not hide the others' figures
             out(f"  {entry.name}: FAILED: {error}")
             results.append(

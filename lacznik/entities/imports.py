@@ -567,8 +567,7 @@ def _check_offers(
 
 def _prepare_documents(plan: _Plan) -> None:
     """Give new entities their search document before they are inserted (the same document that
-    services.refresh_search_documents computes), so that the refresh after the write finds them up
-    to date instead of updating 10,000 rows a second time."""
+    services.refresh_search_documents computes), so that they are written once and not refreshed."""
     names = CpvCode.objects.in_bulk({item.cpv_id for item in plan.new_offers})
     offers: dict[int, list[OfferItem]] = {}
     for item in plan.new_offers:
@@ -621,7 +620,10 @@ def _write(plan: _Plan, *, user: Any) -> list[int]:
         if plan.changed_offers:
             bulk_update_with_history(plan.changed_offers, OfferItem, ["description"], **history)
         touched.update(item.entity_id for item in plan.new_offers + plan.changed_offers)
-        for chunk in _chunks(sorted(touched), 2000):
+        # New entities got their documents before the insert (_prepare_documents); the others'
+        # documents follow from what changed.
+        prepared = {entity.pk for entity in plan.new_entities}
+        for chunk in _chunks(sorted(touched - prepared), 2000):
             services.refresh_search_documents(chunk)
     return sorted(touched)
 

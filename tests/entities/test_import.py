@@ -12,6 +12,7 @@ from django.utils import translation
 from lacznik.entities import import_files
 from lacznik.entities.imports import ImportFileRejected, parse_file, run_import
 from lacznik.entities.models import Entity, OfferItem
+from lacznik.entities.services import refresh_search_documents
 
 from .factories import EntityFactory, OfferItemFactory, cpv, gmina
 from .import_helpers import counts, csv_file, krs, nip, regon, row, xlsx_file
@@ -306,8 +307,10 @@ def test_a_valid_file_creates_entities_and_offer_with_history(terc, mazowsze_coo
     assert first.history.get().history_user == mazowsze_coordinator
     assert OfferItem.history.filter(history_user=mazowsze_coordinator).count() == 2
     assert set(OfferItem.objects.unscoped(reason="test").values_list("teryt", flat=True)) == {"1465011"}
-    # The search documents were computed: the catalogue finds the offer.
+    # The search documents were computed: the catalogue finds the offer; they are the documents the
+    # entities' data gives (recomputing changes none).
     assert "sprzatanie" in first.search_document and "obiad" in first.search_document
+    assert refresh_search_documents(report.entity_ids) == 0
 
 
 def test_reimporting_the_same_file_changes_nothing(terc, mazowsze_coordinator):
