@@ -18,10 +18,17 @@ import random
 import sys
 from functools import cache
 
-from django.db import connection, transaction
 from django.urls import reverse
 
-from lacznik.core.bench import BULK_LOAD, CAPTURED_SQL, FULL_TEXT_SQL, BenchContext, BulkRows, operation
+from lacznik.core.bench import (
+    BULK_LOAD,
+    CAPTURED_SQL,
+    FULL_TEXT_SQL,
+    BenchContext,
+    BulkRows,
+    operation,
+    rows_written,
+)
 
 ENTITY_LINK = rb'href="/katalog/\d+/"'
 IMPORT_ROWS = 10_000
@@ -198,29 +205,11 @@ def _file_with_one_bad_row() -> tuple[bytes, int]:
 
 @cache
 def written_rows() -> list[BulkRows]:
-    """The rows the valid file's import writes to the catalogue (entities and their offer items; not
-    the history rows it writes too), read back as stored from a run that is undone."""
-    from .imports import run_import
+    """The entities and offer items the valid file's import writes (not the history rows it writes
+    too), as stored."""
     from .models import Entity, OfferItem
 
-    tables = []
-    with transaction.atomic():
-        ids = run_import(_valid_file(), user=_importer()).entity_ids
-        with connection.cursor() as cursor:
-            for model, key in ((Entity, "id"), (OfferItem, "entity_id")):
-                columns = [field.column for field in model._meta.concrete_fields]
-                found = []
-                for start in range(0, len(ids), 500):
-                    chunk = ids[start : start + 500]
-                    cursor.execute(
-                        f"SELECT {', '.join(columns)} FROM {model._meta.db_table} "
-                        f"WHERE {key} IN ({', '.join(['%s'] * len(chunk))})",
-                        chunk,
-                    )
-                    found += cursor.fetchall()
-                tables.append(BulkRows(model._meta.db_table, columns, found))
-        transaction.set_rollback(True)
-    return tables
+    return rows_written(lambda: import_file(None), Entity, OfferItem)
 
 
 @operation("entities.import_file", reference=BULK_LOAD, rows=written_rows, repetitions=3)

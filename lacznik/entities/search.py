@@ -204,11 +204,14 @@ def newest_ids(queryset: QuerySet, query: Query, *, limit: int, offset: int = 0)
         ids = [row[0] for row in cursor.fetchall()]
         if len(ids) == limit:
             return ids
+        # Each hit, newest first, is looked up by its key until the page is full: OFFSET 0 keeps the
+        # EXISTS a lookup per hit (PostgreSQL would make it a join, which walks the key backwards).
+        of_hit, of_hit_params = _inner(queryset.filter(pk=RawSQL("hits.id", ())))
         cursor.execute(
             "WITH hits AS MATERIALIZED (SELECT id FROM entities_entity "
             "WHERE search_vector @@ to_tsquery('simple', %s)) "
-            f"SELECT id FROM hits WHERE id IN ({inner}) ORDER BY id DESC LIMIT %s OFFSET %s",
-            wanted,
+            f"SELECT id FROM hits WHERE EXISTS ({of_hit} OFFSET 0) ORDER BY id DESC LIMIT %s OFFSET %s",
+            (query.tsquery(), *of_hit_params, limit, offset),
         )
         return [row[0] for row in cursor.fetchall()]
 
