@@ -187,6 +187,10 @@ def catalogue(params, base: QuerySet) -> Catalogue:
     query = Query.parse(text)
     if query:
         query = query.within(*_facets(filterset.form.cleaned_data))
+    elif text.strip():
+        # Typed, but nothing searchable (only punctuation, another alphabet): no entity matches,
+        # rather than every entity.
+        queryset = queryset.none()
     sort = (filterset.form.cleaned_data.get("sort") or "") if filterset.is_valid() else ""
     if sort not in SORTS and not (sort == RELEVANCE and query):
         sort = RELEVANCE if query else "nazwa"

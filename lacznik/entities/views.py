@@ -24,28 +24,16 @@ PAGE_SIZE = 20
 PLACE = _("{gmina}, powiat {powiat}, {voivodeship}")
 
 
+LAST_PAGE = -(-COUNT_CAP // PAGE_SIZE)
+
+
 def _page_number(request: HttpRequest) -> int:
     try:
         number = int(request.GET.get("page", "1"))
     except ValueError:
         return 1
     # The count is capped, so pages past the cap are not offered.
-    return min(max(number, 1), COUNT_CAP // PAGE_SIZE + 1)
-
-
-def _with_places_and_offer(entities):
-    # Lists (to_attr), not managers: Django then fills each entity without a queryset per entity.
-    return entities.select_related("gmina__parent__parent").prefetch_related(
-        Prefetch(
-            "offer_items",
-            queryset=OfferItem.objects.unscoped(reason="the offer of entities already selected")
-            .filter(is_published=True)
-            .select_related("cpv")
-            .order_by("name"),
-            to_attr="published_offer",
-        ),
-        Prefetch("marks", to_attr="mark_list"),
-    )
+    return min(max(number, 1), LAST_PAGE)
 
 
 OFFER_SHOWN = 5
@@ -128,33 +116,41 @@ def _chosen(found: Catalogue) -> dict:
     return {
         "q": data.get("q", ""),
         "cpv": data.get("cpv", ""),
-        "teryt": data.get("teryt", ""),
-        "woj": data.get("woj", ""),
-        "pow": data.get("pow", ""),
-        "gmi": data.get("gmi", ""),
         "ps": data.get("ps", ""),
         "znak": data.get("znak", ""),
         "forma": set(data.getlist("forma") if hasattr(data, "getlist") else data.get("forma") or []),
     }
 
 
-def _territory_choices(params) -> dict:
-    """The options of the three territory pickers: voivodeships, the chosen one's powiats, the chosen
-    powiat's gminas."""
+def _territory(params) -> dict:
+    """The three territory pickers: the options (voivodeships, the chosen one's powiats, the chosen
+    powiat's gminas) and the chosen codes. A `teryt` code alone (a link from the map) is shown in the
+    pickers it stands for; beside chosen pickers it stays a hidden filter."""
+    picked = {name: params.get(name, "").strip() for name in ("woj", "pow", "gmi")}
+    teryt = params.get("teryt", "").strip()
+    if teryt.isdigit() and len(teryt) in (2, 4, 6, 7) and not any(picked.values()):
+        picked = {"woj": teryt[:2], "pow": teryt[:4] if len(teryt) >= 4 else "", "gmi": ""}
+        gmina_prefix, teryt = (teryt[:6] if len(teryt) >= 6 else ""), ""
+    else:
+        gmina_prefix = ""
     units = Unit.objects.current()
     voivodeships = units.voivodeships().order_by("name").values_list("code", "name", "level")
-    choices = {
+    territory = {
         "voivodeships": [(code, Unit.display(name, level)) for code, name, level in voivodeships],
         "powiats": [],
         "gminas": [],
+        "hidden_teryt": teryt,
+        **picked,
     }
-    woj = params.get("woj", "")
-    pow_ = params.get("pow", "")
-    if len(woj) == 2 and woj.isdigit():
-        choices["powiats"] = units.powiats().filter(code__startswith=woj).order_by("name")
-    if len(pow_) == 4 and pow_.isdigit():
-        choices["gminas"] = units.gminas().filter(code__startswith=pow_).order_by("name")
-    return choices
+    if len(picked["woj"]) == 2 and picked["woj"].isdigit():
+        territory["powiats"] = units.powiats().filter(code__startswith=picked["woj"]).order_by("name")
+    if len(picked["pow"]) == 4 and picked["pow"].isdigit():
+        territory["gminas"] = list(units.gminas().filter(code__startswith=picked["pow"]).order_by("name"))
+    if gmina_prefix:
+        territory["gmi"] = next(
+            (unit.code for unit in territory["gminas"] if unit.code.startswith(gmina_prefix)), ""
+        )
+    return territory
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -169,25 +165,42 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "entities": entities,
         "total": total,
         "capped": total > COUNT_CAP,
+        "cap": COUNT_CAP,
         "unranked_search": bool(found.query) and not ranked,
         "page_number": number,
         "has_previous": number > 1,
-        "has_next": len(entities) == PAGE_SIZE and number * PAGE_SIZE < min(total, COUNT_CAP + 1),
+        "has_next": len(entities) == PAGE_SIZE and number * PAGE_SIZE < min(total, COUNT_CAP),
         "last_page": (min(total, COUNT_CAP) + PAGE_SIZE - 1) // PAGE_SIZE,
+        "first_number": (number - 1) * PAGE_SIZE + 1,
         "query_string": query_string.urlencode(),
         "legal_forms": LegalForm.choices,
         "sorts": SORT_CHOICES,
         "ps_choices": PS_CHOICES,
         "marks": Mark.objects.values_list("code", "name"),
         "chosen": _chosen(found),
-        **_territory_choices(request.GET),
+        "territory": _territory(request.GET),
     }
-    template = (
-        "entities/_results.html"
-        if request.htmx and request.htmx.target == "wyniki"
-        else "entities/catalogue.html"
-    )
+    # htmx replaces the results and, out of band, the territory pickers (a chosen voivodeship brings
+    # its powiats).
+    partial = bool(request.htmx) and request.htmx.target == "wyniki"
+    context["oob"] = partial
+    template = "entities/_results.html" if partial else "entities/catalogue.html"
     return render(request, template, context)
+
+
+def _with_places_and_offer(entities):
+    """An entity's page: its places, published offer (with CPV names) and marks, as lists (to_attr)."""
+    return entities.select_related("gmina__parent__parent").prefetch_related(
+        Prefetch(
+            "offer_items",
+            queryset=OfferItem.objects.unscoped(reason="the offer of entities already selected")
+            .filter(is_published=True)
+            .select_related("cpv")
+            .order_by("name"),
+            to_attr="published_offer",
+        ),
+        Prefetch("marks", to_attr="mark_list"),
+    )
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -211,32 +224,27 @@ def statistics(request: HttpRequest) -> HttpResponse:
     """The catalogue across all 16 regions: counts by region, legal form and social enterprise status."""
     entities = Entity.objects.unscoped(reason="national statistics of all regions")
     enterprises = entities.social_enterprises().values("pk")
-    by_region = (
-        entities.annotate(region=Substr("teryt", 1, 2))
-        .values("region")
-        .annotate(
-            total=Count("pk"),
-            published=Count("pk", filter=Q(is_published=True)),
-            enterprises=Count("pk", filter=Q(pk__in=enterprises)),
-        )
-        .order_by("region")
-    )
-    names = {unit.code: unit.display_name for unit in Unit.objects.current().voivodeships()}
-    regions = [{**row, "name": names.get(row["region"], row["region"])} for row in by_region]
+    counts = {
+        "total": Count("pk"),
+        "published": Count("pk", filter=Q(is_published=True)),
+        "enterprises": Count("pk", filter=Q(pk__in=enterprises)),
+    }
+    by_region = {
+        row["region"]: row
+        for row in entities.annotate(region=Substr("teryt", 1, 2)).values("region").annotate(**counts)
+    }
+    # Every voivodeship, those without entities too (with zeros).
+    empty = {"total": 0, "published": 0, "enterprises": 0}
+    regions = [
+        {**empty, **by_region.get(unit.code, {}), "region": unit.code, "name": unit.display_name}
+        for unit in Unit.objects.current().voivodeships().order_by("code")
+    ]
     forms = dict(LegalForm.choices)
     by_form = [
-        {
-            "code": row["legal_form"],
-            "label": forms.get(row["legal_form"], row["legal_form"]),
-            "total": row["total"],
-        }
-        for row in entities.values("legal_form").annotate(total=Count("pk")).order_by("-total")
+        {**row, "code": row["legal_form"], "label": forms.get(row["legal_form"], row["legal_form"])}
+        for row in entities.values("legal_form").annotate(**counts).order_by("-total", "legal_form")
     ]
-    totals = {
-        "total": sum(row["total"] for row in regions),
-        "published": sum(row["published"] for row in regions),
-        "enterprises": sum(row["enterprises"] for row in regions),
-    }
+    totals = {name: sum(row[name] for row in regions) for name in empty}
     return render(
         request, "entities/statistics.html", {"regions": regions, "by_form": by_form, "totals": totals}
     )

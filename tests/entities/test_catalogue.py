@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from lacznik.entities.models import Mark
 from lacznik.entities.views import PAGE_SIZE
+from lacznik.territory.models import Unit
 from tests.helpers import login_verified
 
 from .factories import EntityFactory, OfferItemFactory, cpv
@@ -84,11 +85,68 @@ def test_pages_of_results(client, db):
     assert "page=2" in first
 
 
-def test_htmx_gets_the_results_alone(client, db):
+def test_htmx_gets_the_results_and_the_territory_pickers(client, db):
     EntityFactory(name="Podmiot Przykładowy")
-    response = client.get(reverse("entities:catalogue"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="wyniki")
+    response = client.get(
+        reverse("entities:catalogue"), {"woj": "14"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="wyniki"
+    )
     html = response.content.decode()
     assert "Podmiot Przykładowy" in html and "<html" not in html
+    # The pickers come along out of band: the chosen voivodeship's powiats can now be chosen.
+    assert 'id="teren" hx-swap-oob="true"' in html and 'name="pow"' in html
+
+
+def test_a_result_shows_place_status_marks_and_offer(client, db):
+    entity = EntityFactory(
+        name="Spółdzielnia Socjalna Pełna",
+        code="1465011",
+        ps_granted_on=date(2024, 1, 2),
+        ps_decision_number="1/2024",
+    )
+    entity.marks.add(Mark.objects.get(code="zakup-prospoleczny"))
+    for number in range(7):
+        OfferItemFactory(entity=entity, name=f"Pozycja {number}")
+    html = client.get(reverse("entities:catalogue"), {"q": "pełna"}).content.decode()
+    gmina = Unit.objects.get(code="1465011")
+    assert f"{gmina.name}, powiat {gmina.parent.name}, {gmina.parent.parent.display_name}" in html
+    assert "przedsiębiorstwo społeczne" in html
+    assert "Zakup Prospołeczny" in html
+    # The first five offer items by name, then an ellipsis.
+    assert "Pozycja 4; …" in html and "Pozycja 5" not in html
+    assert "<mark>Pełna</mark>" in html
+
+
+def test_more_hits_than_the_cap_say_so_and_page_only_to_the_cap(client, db, monkeypatch):
+    monkeypatch.setattr("lacznik.entities.filters.COUNT_CAP", 3)
+    monkeypatch.setattr("lacznik.entities.views.COUNT_CAP", 3)
+    monkeypatch.setattr("lacznik.entities.views.PAGE_SIZE", 2)
+    monkeypatch.setattr("lacznik.entities.views.LAST_PAGE", 2)
+    for number in range(5):
+        EntityFactory(name=f"Usługi {number}")
+    first = client.get(reverse("entities:catalogue"), {"q": "usługi"})
+    assert "Znaleziono ponad 3 podmiotów" in first.content.decode()
+    # Page 2 is the last page within the cap (ceil(3 / 2)): no page after it, and page 9 is page 2.
+    last = client.get(reverse("entities:catalogue"), {"q": "usługi", "page": "9"})
+    assert last.context["page_number"] == 2 and not last.context["has_next"]
+    assert len(last.context["entities"]) == 2
+    assert 'start="3"' in last.content.decode()
+
+
+def test_a_query_with_nothing_searchable_finds_nothing(client, db):
+    EntityFactory(name="Podmiot Przykładowy")
+    for text in ["кот", "!!!"]:
+        response = client.get(reverse("entities:catalogue"), {"q": text})
+        assert response.context["entities"] == [] and response.context["total"] == 0, text
+
+
+def test_a_territory_code_from_the_map_shows_in_the_pickers(client, db):
+    EntityFactory(code="1465011")
+    html = client.get(reverse("entities:catalogue"), {"teryt": "146501"}).content.decode()
+    assert '<option value="14" selected>' in html
+    assert '<option value="1465" selected>' in html
+    assert '<option value="1465011" selected>' in html
+    # Shown in the pickers, it is not also a hidden filter that would outlive a new choice.
+    assert 'name="teryt"' not in html
 
 
 def test_entity_page_shows_the_profile_and_the_offer(client, db):
@@ -115,16 +173,21 @@ def test_entity_page_shows_the_profile_and_the_offer(client, db):
     assert "Ukryta pozycja" not in html
 
 
-def test_statistics_count_every_region(client, national_coordinator, db):
+def test_statistics_count_every_region(client, national_coordinator, terc):
     EntityFactory(code="1465011")
     EntityFactory(code="1465011", ps_granted_on=date(2024, 1, 2), ps_decision_number="1")
-    EntityFactory(code="2862011", legal_form="fundacja")
+    EntityFactory(code="2862011", legal_form="fundacja", is_published=False)
     login_verified(client, national_coordinator)
     response = client.get(reverse("entities:statistics"))
     rows = {row["region"]: row for row in response.context["regions"]}
-    assert rows["14"]["total"] == 2 and rows["14"]["enterprises"] == 1
-    assert rows["28"]["total"] == 1
-    assert response.context["totals"] == {"total": 3, "published": 3, "enterprises": 1}
+    assert len(rows) == 16  # every region, those without entities with zeros
+    assert (rows["14"]["total"], rows["14"]["published"], rows["14"]["enterprises"]) == (2, 2, 1)
+    assert (rows["28"]["total"], rows["28"]["published"]) == (1, 0)
+    assert (rows["02"]["name"], rows["02"]["total"]) == ("Dolnośląskie", 0)
+    assert response.context["totals"] == {"total": 3, "published": 2, "enterprises": 1}
+    forms = {row["code"]: row for row in response.context["by_form"]}
+    assert forms["fundacja"]["total"] == 1 and forms["fundacja"]["published"] == 0
+    assert sum(row["enterprises"] for row in forms.values()) == 1
 
 
 @pytest.mark.parametrize("persona", ["mazowsze_coordinator", "advocate_146501"])

@@ -94,6 +94,17 @@ def test_gmina_outside_the_coordinators_territory_is_refused(register, mazowsze_
     assert "outside your territory" in problem_at(errors, 3, "teryt_gminy").reason
 
 
+def test_a_part_of_a_gmina_is_refused(register, mazowsze_coordinator):
+    # 1465028: Bemowo, a district of Warsaw; 1401014: the town part of an urban-rural gmina.
+    gmina("1465028")
+    gmina("1401014")
+    errors = rejected(
+        csv_file([row(1, teryt_gminy="1465028"), row(2, teryt_gminy="1401014")]), mazowsze_coordinator
+    )
+    for number in (2, 3):
+        assert "part of a gmina" in problem_at(errors, number, "teryt_gminy").reason
+
+
 def test_duplicate_identifier_inside_the_file_is_refused(register, mazowsze_coordinator):
     # Same NIP, different names: two entities cannot share it.
     errors = rejected(csv_file([row(1), row(2), row(1, nazwa="Inna Fundacja")]), mazowsze_coordinator)
