@@ -23,16 +23,25 @@ class Change:
     new: object
 
 
-def changes_of(record: models.Model) -> list[Change]:
-    """What one history record changed against the record before it (all fields for a creation)."""
+def changes_of(record: models.Model, exclude: tuple[str, ...] = ()) -> list[Change]:
+    """What one history record changed against the record before it (all fields for a creation),
+    without the fields named in `exclude` (derived data, timestamps)."""
     previous = record.prev_record
     tracked = record.instance_type
-    labels = {field.name: field.verbose_name for field in tracked._meta.fields}
+    fields = [field for field in tracked._meta.fields if field.name not in exclude]
+    labels = {field.name: field.verbose_name for field in fields}
+    # A field with choices shows the choice's name, not its code.
+    names = {field.name: dict(field.flatchoices) for field in fields if field.choices}
+
+    def change(name: str, old: object, new: object) -> Change:
+        shown = names.get(name, {})
+        return Change(str(labels.get(name, name)), shown.get(old, old), shown.get(new, new))
+
     if previous is None:
         return [
-            Change(str(labels.get(field.name, field.name)), None, getattr(record, field.attname))
-            for field in record.instance_type._meta.fields
-            if field.name in labels and getattr(record, field.attname) not in (None, "")
+            change(field.name, None, getattr(record, field.attname))
+            for field in fields
+            if getattr(record, field.attname) not in (None, "")
         ]
-    delta = record.diff_against(previous)
-    return [Change(str(labels.get(change.field, change.field)), change.old, change.new) for change in delta.changes]
+    delta = record.diff_against(previous, excluded_fields=list(exclude))
+    return [change(item.field, item.old, item.new) for item in delta.changes]

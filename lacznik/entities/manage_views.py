@@ -10,6 +10,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lacznik.core.history import Change, changes_of
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
@@ -104,9 +107,54 @@ def manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reports": entity.annual_reports.all(),
             "may_grant_status": may_grant_status(request.user, entity),
             "is_keeper": bool(keeper_prefixes(request.user)) and may_grant_status(request.user, entity),
-            "history": entity.history.select_related("history_user").order_by("-history_date")[:10],
+            "history": entity_history(entity),
         },
     )
+
+
+HISTORY_SHOWN = 20
+# Keys, derived and bookkeeping fields, not changes anyone made (the gmina shows as its TERYT code;
+# an offer item's TERYT code is its entity's).
+HISTORY_HIDDEN = {
+    Entity: ("id", "search_document", "updated_at", "created_at", "gmina"),
+    OfferItem: ("id", "entity", "teryt", "created_at"),
+}
+REASONS = {
+    "entities.entity.created": gettext_lazy("entity added"),
+    "entities.entity.changed": gettext_lazy("entity edited"),
+    "entities.entity.ps_status": gettext_lazy("social enterprise status recorded"),
+    "entities.import": gettext_lazy("bulk import"),
+    "entities.offer.created": gettext_lazy("offer item added"),
+    "entities.offer.changed": gettext_lazy("offer item edited"),
+    "entities.offer.published": gettext_lazy("offer item published"),
+    "entities.offer.unpublished": gettext_lazy("offer item hidden"),
+}
+
+
+def _readable(change: Change) -> Change:
+    def shown(value):
+        return (_("yes") if value else _("no")) if isinstance(value, bool) else value
+
+    return Change(change.field, shown(change.old), shown(change.new))
+
+
+def entity_history(entity: Entity) -> list[dict]:
+    """The latest changes of an entity and of its offer items, newest first, each with who, why and
+    what changed (field, old value, new value)."""
+    records = list(entity.history.select_related("history_user").order_by("-history_date")[:HISTORY_SHOWN])
+    records += OfferItem.history.filter(entity_id=entity.pk).select_related("history_user").order_by(
+        "-history_date"
+    )[:HISTORY_SHOWN]
+    records.sort(key=lambda record: record.history_date, reverse=True)
+    return [
+        {
+            "record": record,
+            "subject": record.name if record.instance_type is OfferItem else "",
+            "reason": REASONS.get(record.history_change_reason or "", record.history_change_reason or ""),
+            "changes": [_readable(change) for change in changes_of(record, exclude=HISTORY_HIDDEN[record.instance_type])],
+        }
+        for record in records[:HISTORY_SHOWN]
+    ]
 
 
 def _conflict(form, entity: Entity) -> bool:

@@ -207,6 +207,11 @@ def test_representative_adds_publishes_and_hides_offer(client, representative, c
     client.post(reverse("entities:offer_publish", args=[item.pk]), {"publish": "0"})
     assert "Catering na konferencje" not in client.get(entity.get_absolute_url()).content.decode()
     assert item.history.count() == 2
+    # The entity's page shows the offer's history: who, what and the change itself.
+    html = client.get(reverse("entities:manage_detail", args=[entity.pk])).content.decode()
+    assert "ukryto pozycję oferty: Catering na konferencje" in html
+    assert "<del>tak</del> → nie" in html
+    assert "dodano pozycję oferty: Catering na konferencje" in html and "Dla 200 osób." in html
 
 
 def test_an_unknown_cpv_code_is_refused(client, representative, cpv_register):
