@@ -111,6 +111,10 @@ def test_the_progress_partial_polls_while_the_job_runs(client, db, mazowsze_coor
     assert "500 of 2000 rows processed" in page and "Refresh the page" in page
     partial = client.get(url, headers={"HX-Request": "true"})
     assert 'hx-trigger="every 2s"' in partial.content.decode() and "<html" not in partial.content.decode()
+    # Every row checked again: the page says the one transaction is being written, not "2000 of 2000".
+    job.report_progress(2000)
+    page = client.get(url).content.decode()
+    assert "saving them in one transaction" in page and "2000 of 2000" not in page
     job.move_to(Job.Status.DONE, result={"valid": True, "rows": 2000})
     assert client.get(url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
 
