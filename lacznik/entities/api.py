@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema
 from ninja.errors import ValidationError
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from lacznik.entities.search import COUNT_CAP
 
@@ -21,13 +21,17 @@ from .models import LegalForm, OfferItem
 
 router = Router()
 
+# The answers are plain pydantic models, not ninja Schemas: a Schema reads every field of every item
+# through an attribute wrapper (DjangoGetter), which cost more than the search itself; these answers
+# are built as dicts (`_items`), which pydantic validates directly.
 
-class MarkOut(Schema):
+
+class MarkOut(BaseModel):
     code: str = Field(description="code of the mark, as the `znak` filter takes it")
     name: str
 
 
-class EntityOut(Schema):
+class EntityOut(BaseModel):
     id: int = Field(description="identifier of the entity in Łącznik (stable)")
     name: str
     legal_form: LegalForm = Field(description="legal form code (ustawa o ekonomii społecznej art. 2 pkt 5)")
@@ -56,7 +60,7 @@ class EntityOut(Schema):
     updated_at: datetime
 
 
-class EntityPage(Schema):
+class EntityPage(BaseModel):
     count: int = Field(description=f"number of matching entities, counted up to {COUNT_CAP}")
     count_capped: bool = Field(description=f"true when more than {COUNT_CAP} entities match")
     limit: int
@@ -64,7 +68,7 @@ class EntityPage(Schema):
     items: list[EntityOut]
 
 
-class OfferItemOut(Schema):
+class OfferItemOut(BaseModel):
     id: int
     name: str
     description: str
