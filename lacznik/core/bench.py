@@ -351,14 +351,15 @@ def measure(
             return entry.run(context)
 
         reps = min(repetitions, entry.repetitions or repetitions)
+        # An import's run and its bulk load alike: after the untimed setup, in a transaction undone.
+        timing = {
+            "warmup": min(warmup, reps),
+            "repetitions": reps,
+            "setup": entry.setup,
+            "rolled_back": entry.reference == BULK_LOAD,
+        }
         try:
-            samples, rows = _time(
-                run,
-                warmup=min(warmup, reps),
-                repetitions=reps,
-                setup=entry.setup,
-                rolled_back=entry.reference == BULK_LOAD,
-            )
+            samples, rows = _time(run, **timing)
             if entry.reference == STATIC_FILE:
                 reference = _static_file(context)
             elif entry.reference == STATIC_PAGE:
@@ -367,13 +368,7 @@ def measure(
                 reference = _captured_sql(run, full_text_only=entry.reference == FULL_TEXT_SQL)
             else:
                 reference = _bulk_load(entry.rows())
-            reference_samples, _ = _time(
-                reference,
-                warmup=min(warmup, reps),
-                repetitions=reps,
-                setup=entry.setup,
-                rolled_back=entry.reference == BULK_LOAD,
-            )
+            reference_samples, _ = _time(reference, **timing)
             if entry.reference == BULK_LOAD:
                 _vacuum()
         except Exception as error:  # one broken operation must not hide the others' figures
