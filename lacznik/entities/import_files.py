@@ -41,6 +41,8 @@ MAX_LISTED_PROBLEMS = 10_000
 PROGRESS_EVERY = 500
 
 CHECK_KIND = "entities.import.check"
+# The import template's second sheet: the legal forms' codes and names.
+TEMPLATE_FORMS_SHEET = "formy_prawne"
 WRITE_KIND = "entities.import"
 CHANGE_REASON = "entities.import"
 
@@ -363,7 +365,8 @@ def _read_xlsx(data: bytes) -> tuple[list[Any], Iterable[tuple[int, list[Any]]],
         if not sheets:
             raise _file_problem(gettext("The file is empty."))
         sheet = sheets[0]
-        if len(sheets) > 1:
+        # The template's own sheet of legal forms is a reference, not data left unread.
+        if [other.title for other in sheets[1:]] not in ([], [TEMPLATE_FORMS_SHEET]):
             warnings.append(
                 gettext("The workbook has %(count)s sheets; only the first one, “%(name)s”, was read.")
                 % {"count": len(sheets), "name": sheet.title}
@@ -493,7 +496,7 @@ def template_xlsx() -> bytes:
     sheet.append([column.example for column in COLUMNS])
     for cell in sheet[2]:
         cell.number_format = "@"  # text, so codes keep their leading zeros
-    forms_sheet = workbook.create_sheet("formy_prawne")
+    forms_sheet = workbook.create_sheet(TEMPLATE_FORMS_SHEET)
     forms_sheet.append(["forma_prawna", gettext("name")])
     for code, label in legal_form_choices():
         forms_sheet.append([code, label])
