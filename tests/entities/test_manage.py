@@ -95,6 +95,29 @@ def test_owes_advisor_edits_entities_of_the_served_powiats_only(client, owes_adv
     assert client.get(reverse("entities:edit", args=[served.pk])).status_code == 200
 
 
+def test_owes_advisor_adds_entities_and_records_the_status_in_the_served_powiats(
+    client, owes_advisor, gminas
+):
+    login_verified(client, owes_advisor)
+    response = client.post(reverse("entities:create"), {**NEW_ENTITY, "gmina": gminas["1461011"].pk})
+    assert response.status_code == 302
+    added = entities().get()
+    assert added.teryt == "1461011" and added.history.get().history_user == owes_advisor
+    # Outside the served powiats: the gmina is refused and nothing is added.
+    response = client.post(
+        reverse("entities:create"), {**NEW_ENTITY, "nip": "", "krs": "0000123456", "gmina": gminas["1465011"].pk}
+    )
+    assert "gmina" in response.context["form"].errors and entities().count() == 1
+    decision = {"ps_granted_on": "2024-03-01", "ps_decision_number": "WPS-II.7.2024"}
+    assert client.post(reverse("entities:ps_status", args=[added.pk]), decision).status_code == 302
+    added.refresh_from_db()
+    assert added.is_social_enterprise and added.ps_decision_number == "WPS-II.7.2024"
+    elsewhere = EntityFactory(code="1465011")
+    assert client.post(reverse("entities:ps_status", args=[elsewhere.pk]), decision).status_code == 404
+    elsewhere.refresh_from_db()
+    assert not elsewhere.is_social_enterprise
+
+
 def test_representative_edits_the_own_profile_only(client, representative, db):
     own = EntityFactory(code="1465011", name="Własna Spółdzielnia")
     own.representatives.add(representative)
