@@ -222,14 +222,17 @@ def capped_count(queryset: QuerySet, query: Query | None, cap: int = COUNT_CAP) 
         return queryset.order_by()[: cap + 1].count()
     if queryset.query.is_empty():
         return 0
-    inner, params = _inner(queryset) if connection.vendor == "postgresql" else _of_hit(queryset)
     if connection.vendor == "postgresql":
+        # The hits come from the GIN index, each looked up by key (a subplan, as in newest_ids): joined
+        # instead, PostgreSQL walks the primary key testing every row's document until the cap.
+        inner, params = _inner(queryset.filter(pk=RawSQL("e.id", ())))
         sql = (
             "SELECT count(*) FROM (SELECT 1 FROM entities_entity e "
-            f"WHERE e.search_vector @@ to_tsquery('simple', %s) AND e.id IN ({inner}) LIMIT %s) hits"
+            f"WHERE e.search_vector @@ to_tsquery('simple', %s) AND EXISTS ({inner} OFFSET 0) LIMIT %s) hits"
         )
         arguments = (query.tsquery(), *params, cap + 1)
     else:
+        inner, params = _of_hit(queryset)
         sql = (
             f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
             f"AND EXISTS ({inner}) LIMIT %s)"
