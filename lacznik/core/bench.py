@@ -278,7 +278,9 @@ def _static_page(context: BenchContext, client: Client | None = None) -> Callabl
     return get
 
 
-def rows_written(run: Callable[[], Any], *models: Any, setup: Callable[[], None] | None = None) -> list[BulkRows]:
+def rows_written(
+    run: Callable[[], Any], *models: Any, setup: Callable[[], None] | None = None
+) -> list[BulkRows]:
     """The rows `run` inserts into the tables of `models` (every column as stored), read back from a
     run that is undone (after the untimed `setup`): what a BULK_LOAD reference loads."""
     tables = []

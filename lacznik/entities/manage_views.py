@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lacznik.core.history import Change, changes_of
-from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
 from .access import editable_entities, keeper_prefixes, may_edit, may_grant_status
@@ -146,15 +146,19 @@ def entity_history(entity: Entity) -> list[dict]:
         "-history_date"
     )[:HISTORY_SHOWN]
     records.sort(key=lambda record: record.history_date, reverse=True)
-    return [
-        {
-            "record": record,
-            "subject": record.name if record.instance_type is OfferItem else "",
-            "reason": REASONS.get(record.history_change_reason or "", record.history_change_reason or ""),
-            "changes": [_readable(change) for change in changes_of(record, exclude=HISTORY_HIDDEN[record.instance_type])],
-        }
-        for record in records[:HISTORY_SHOWN]
-    ]
+    rows = []
+    for record in records[:HISTORY_SHOWN]:
+        reason = record.history_change_reason or ""
+        changes = changes_of(record, exclude=HISTORY_HIDDEN[record.instance_type])
+        rows.append(
+            {
+                "record": record,
+                "subject": record.name if record.instance_type is OfferItem else "",
+                "reason": REASONS.get(reason, reason),
+                "changes": [_readable(change) for change in changes],
+            }
+        )
+    return rows
 
 
 def _conflict(form, entity: Entity) -> bool:

@@ -70,7 +70,8 @@ def results_page(found: Catalogue, number: int) -> tuple[list[Hit], int, bool]:
         .filter(pk__in=ids)
         .values("id", "name", "legal_form", "teryt", "description", "ps_granted_on", "ps_lost_on")
     }
-    names = exports.unit_names({code for row in by_pk.values() for code in exports.territory_codes(row["teryt"])})
+    codes = {code for row in by_pk.values() for code in exports.territory_codes(row["teryt"])}
+    names = exports.unit_names(codes)
     marks = exports.marks_of(ids)
     offer: dict[int, list[str]] = defaultdict(list)
     for entity_id, name in (

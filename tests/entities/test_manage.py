@@ -104,9 +104,8 @@ def test_owes_advisor_adds_entities_and_records_the_status_in_the_served_powiats
     added = entities().get()
     assert added.teryt == "1461011" and added.history.get().history_user == owes_advisor
     # Outside the served powiats: the gmina is refused and nothing is added.
-    response = client.post(
-        reverse("entities:create"), {**NEW_ENTITY, "nip": "", "krs": "0000123456", "gmina": gminas["1465011"].pk}
-    )
+    outside = {**NEW_ENTITY, "nip": "", "krs": "0000123456", "gmina": gminas["1465011"].pk}
+    response = client.post(reverse("entities:create"), outside)
     assert "gmina" in response.context["form"].errors and entities().count() == 1
     decision = {"ps_granted_on": "2024-03-01", "ps_decision_number": "WPS-II.7.2024"}
     assert client.post(reverse("entities:ps_status", args=[added.pk]), decision).status_code == 302
