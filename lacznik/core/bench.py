@@ -288,14 +288,16 @@ def rows_written(
         if setup is not None:
             setup()
         newest = {}
+        quote = connection.ops.quote_name
         for model in models:
-            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {model._meta.db_table}")
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {quote(model._meta.db_table)}")
             newest[model] = cursor.fetchone()[0]
         run()
         for model in models:
             columns = [field.column for field in model._meta.concrete_fields]
             cursor.execute(
-                f"SELECT {', '.join(columns)} FROM {model._meta.db_table} WHERE id > %s ORDER BY id",
+                f"SELECT {', '.join(map(quote, columns))} FROM {quote(model._meta.db_table)} "
+                "WHERE id > %s ORDER BY id",
                 [newest[model]],
             )
             tables.append(BulkRows(model._meta.db_table, columns, cursor.fetchall()))
@@ -311,14 +313,15 @@ def _bulk_load(tables: list[BulkRows]) -> Callable[[], int]:
         loaded = 0
         with connection.cursor() as cursor:
             for table in tables:
-                columns = ", ".join(table.columns)
+                name = connection.ops.quote_name(table.table)
+                columns = ", ".join(map(connection.ops.quote_name, table.columns))
                 if connection.vendor == "postgresql":
-                    with cursor.cursor.copy(f"COPY {table.table} ({columns}) FROM STDIN") as copy:
+                    with cursor.cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
                         for row in table.rows:
                             copy.write_row(row)
                 else:
                     marks = ", ".join(["%s"] * len(table.columns))
-                    cursor.executemany(f"INSERT INTO {table.table} ({columns}) VALUES ({marks})", table.rows)
+                    cursor.executemany(f"INSERT INTO {name} ({columns}) VALUES ({marks})", table.rows)
                 loaded += len(table.rows)
         return loaded
 
@@ -371,8 +374,6 @@ def measure(
             else:
                 reference = _bulk_load(entry.rows())
             reference_samples, _ = _time(reference, **timing)
-            if entry.reference == BULK_LOAD:
-                _vacuum()
         except Exception as error:  # one broken operation must not hide the others' figures
             out(f"  {entry.name}: FAILED: {error}")
             results.append(
@@ -389,6 +390,9 @@ def measure(
                 )
             )
             continue
+        finally:
+            if entry.reference == BULK_LOAD:
+                _vacuum()  # also after a failed run: its undone rows are dead all the same
         p50 = statistics.median(samples)
         reference_p50 = statistics.median(reference_samples)
         result = Measurement(

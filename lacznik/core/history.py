@@ -27,8 +27,9 @@ def changes_of(record: models.Model, exclude: tuple[str, ...] = ()) -> list[Chan
     """What one history record changed against the record before it (all fields for a creation),
     without the fields named in `exclude` (derived data, timestamps)."""
     previous = record.prev_record
-    tracked = record.instance_type
-    fields = [field for field in tracked._meta.fields if field.name not in exclude]
+    # The fields the history keeps (not those left out of it), non-editable ones too (a TERYT code
+    # that follows the gmina).
+    fields = [field for field in record.tracked_fields if field.name not in exclude]
     labels = {field.name: field.verbose_name for field in fields}
     # A field with choices shows the choice's name, not its code.
     names = {field.name: dict(field.flatchoices) for field in fields if field.choices}
@@ -43,5 +44,10 @@ def changes_of(record: models.Model, exclude: tuple[str, ...] = ()) -> list[Chan
             for field in fields
             if getattr(record, field.attname) not in (None, "")
         ]
-    delta = record.diff_against(previous, excluded_fields=list(exclude))
-    return [change(item.field, item.old, item.new) for item in delta.changes]
+    # Compared here, not by diff_against: it reads the values through model_to_dict, which skips the
+    # fields that are not editable.
+    return [
+        change(field.name, getattr(previous, field.attname), getattr(record, field.attname))
+        for field in fields
+        if getattr(previous, field.attname) != getattr(record, field.attname)
+    ]

@@ -490,6 +490,8 @@ def check_rows(
         if progress is not None and (done + group.rows) // PROGRESS_EVERY != done // PROGRESS_EVERY:
             progress(min(done + group.rows, total), total)
         done += group.rows
+    if progress is not None and total % PROGRESS_EVERY:
+        progress(total, total)  # every row checked (what is left is writing, for a writing job)
     if not errors:
         _prepare_documents(plan)
     if errors:

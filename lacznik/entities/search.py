@@ -261,7 +261,7 @@ def matching(queryset: QuerySet, query: Query) -> QuerySet:
 
 
 def highlight_spans(text: str, query: Query) -> list[tuple[str, bool]]:
-    """`text` cut into (piece, is_hit) for the template to mark hits with <mark> (escaped there)."""
+    """`text` cut into (piece, is_hit), for `marked` to put the hits in <mark>."""
     if not query or not text:
         return [(text, False)]
     wanted = query.keys

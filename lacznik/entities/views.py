@@ -43,7 +43,6 @@ OFFER_SHOWN = 5
 class Hit:
     """One entity of a results page as the page shows it, the matched words already in <mark>."""
 
-    pk: int
     url: str
     name: str
     marked_name: SafeString
@@ -95,7 +94,6 @@ def results_page(found: Catalogue, number: int) -> tuple[list[Hit], int, bool]:
         items = offer[pk]
         hits.append(
             Hit(
-                pk=pk,
                 url=url(pk),
                 name=row["name"],
                 marked_name=marked(row["name"], query),
@@ -126,31 +124,32 @@ def _chosen(found: Catalogue) -> dict:
 def _territory(params) -> dict:
     """The three territory pickers: the options (voivodeships, the chosen one's powiats, the chosen
     powiat's gminas) and the chosen codes. A `teryt` code alone (a link from the map) is shown in the
-    pickers it stands for; beside chosen pickers it stays a hidden filter."""
+    pickers it stands for; one they cannot show (a district of Warsaw), or one beside chosen pickers,
+    stays a hidden filter."""
     picked = {name: params.get(name, "").strip() for name in ("woj", "pow", "gmi")}
     teryt = params.get("teryt", "").strip()
-    if teryt.isdigit() and len(teryt) in (2, 4, 6, 7) and not any(picked.values()):
+    shown_by_pickers = teryt.isdigit() and len(teryt) in (2, 4, 6, 7) and not any(picked.values())
+    if shown_by_pickers:
         picked = {"woj": teryt[:2], "pow": teryt[:4] if len(teryt) >= 4 else "", "gmi": ""}
-        gmina_prefix, teryt = (teryt[:6] if len(teryt) >= 6 else ""), ""
-    else:
-        gmina_prefix = ""
     units = Unit.objects.current()
     voivodeships = units.voivodeships().order_by("name").values_list("code", "name", "level")
     territory = {
         "voivodeships": [(code, Unit.display(name, level)) for code, name, level in voivodeships],
         "powiats": [],
         "gminas": [],
-        "hidden_teryt": teryt,
         **picked,
     }
     if len(picked["woj"]) == 2 and picked["woj"].isdigit():
         territory["powiats"] = units.powiats().filter(code__startswith=picked["woj"]).order_by("name")
     if len(picked["pow"]) == 4 and picked["pow"].isdigit():
         territory["gminas"] = list(units.gminas().filter(code__startswith=picked["pow"]).order_by("name"))
-    if gmina_prefix:
+    if shown_by_pickers and len(teryt) >= 6:
+        # A gmina's 6 digits (the map's) or its 7: the gmina of the picker, when it is that very unit.
         territory["gmi"] = next(
-            (unit.code for unit in territory["gminas"] if unit.code.startswith(gmina_prefix)), ""
+            (unit.code for unit in territory["gminas"] if unit.code[: len(teryt)] == teryt), ""
         )
+        shown_by_pickers = bool(territory["gmi"])
+    territory["hidden_teryt"] = "" if shown_by_pickers else teryt
     return territory
 
 

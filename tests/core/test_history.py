@@ -29,6 +29,16 @@ def test_history_page_shows_who_changed_what(client, national_coordinator):
     assert "<del>146501</del> → 146501,146502" in html
 
 
+def test_history_of_a_model_with_fields_left_out_of_it(client, national_coordinator):
+    # An entity's history keeps no search document (derived data): its creation shows the rest.
+    from tests.entities.factories import EntityFactory
+
+    EntityFactory(name="Spółdzielnia Historyczna")
+    login_verified(client, national_coordinator)
+    response = client.get("/historia-zmian/", {"model": "entities.entity"})
+    assert response.status_code == 200 and "Spółdzielnia Historyczna" in response.content.decode()
+
+
 def test_history_is_refused_to_roles_without_the_permission(client, advocate_146501):
     client.force_login(advocate_146501)
     assert client.get("/historia-zmian/").status_code == 403

@@ -147,6 +147,10 @@ def test_a_territory_code_from_the_map_shows_in_the_pickers(client, db):
     assert '<option value="1465011" selected>' in html
     # Shown in the pickers, it is not also a hidden filter that would outlive a new choice.
     assert 'name="teryt"' not in html
+    # A district of Warsaw has no gmina picker of its own: it stays a filter of the page.
+    html = client.get(reverse("entities:catalogue"), {"teryt": "1465028"}).content.decode()
+    assert '<option value="1465" selected>' in html
+    assert '<input type="hidden" name="teryt" value="1465028">' in html
 
 
 def test_entity_page_shows_the_profile_and_the_offer(client, db):

@@ -168,6 +168,18 @@ def test_two_editors_do_not_overwrite_each_other(client, mazowsze_coordinator, r
     assert entity.description == "Zmiana koordynatora."
 
 
+def test_a_move_to_another_gmina_shows_in_the_history(client, mazowsze_coordinator, gminas):
+    from lacznik.entities.services import save_entity
+
+    entity = EntityFactory(code="1465011")
+    entity.gmina = gminas["1461011"]
+    save_entity(entity=entity, by=mazowsze_coordinator, reason="entities.entity.changed")
+    login_verified(client, mazowsze_coordinator)
+    html = client.get(reverse("entities:manage_detail", args=[entity.pk])).content.decode()
+    # The TERYT code follows the gmina (not editable itself), and its change is shown.
+    assert "<del>1465011</del> → 1461011" in html
+
+
 def test_the_status_needs_a_decision_and_an_eligible_form(client, mazowsze_coordinator, db):
     cis = EntityFactory(legal_form="cis")
     cooperative = EntityFactory()

@@ -201,7 +201,9 @@ def crawl(
             for violation in page.evaluate("window.__lacznikCsp || []"):
                 problems.append(f"CSP violation: {violation}")
             # Nothing makes the page wider than the window (a long menu, a table without a scroller).
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
             if overflow > 0:
                 problems.append(f"wider than the window by {overflow}px")
             if axe and status < 400:
