@@ -252,10 +252,7 @@ def summarise(prefixes: Iterable[str], *, per_powiat: bool = True) -> Summary:
 
 def names_of(codes: set[str]) -> dict[str, str]:
     """Display names of voivodeships and powiats by code (one query)."""
-    if not codes:
-        return {}
-    units = Unit.objects.current().filter(code__in=codes).values_list("code", "name", "level")
-    return {code: Unit.display(name, level) for code, name, level in units}
+    return Unit.objects.current().display_names(codes) if codes else {}
 
 
 # --- one row per unit: the table, the map, the exports --------------------------------------------

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, QueryDict
-from django.utils import timezone
 from ninja import Path, Query, Router, Schema
 from ninja.errors import ValidationError
 from pydantic import BaseModel, Field
@@ -138,23 +137,17 @@ ENTITY_ID = Path(..., description="identifier of the entity")
 
 def _items(request: HttpRequest, rows: list[dict]) -> list[dict[str, Any]]:
     """API items from `values(*exports.ENTITY_FIELDS)` rows: 2 queries for any number of rows."""
-    codes = {code for row in rows for code in exports.territory_codes(row["teryt"])}
-    names = exports.unit_names(codes) if codes else {}
-    ids = [row["id"] for row in rows]
-    marks = exports.marks_of(ids) if ids else {}
-    detail_url = exports.detail_url_maker(request.build_absolute_uri("/"))
-    labels = dict(LegalForm.choices)
-    today = timezone.localdate()
+    shown = exports.Shown.of(rows, request.build_absolute_uri("/"))
     items = []
     for row in rows:
-        gmina, powiat, voivodeship = exports.territory_codes(row["teryt"])
+        gmina, powiat, voivodeship = shown.places(row)
         items.append(
             {
                 "id": row["id"],
                 "name": row["name"],
                 "legal_form": row["legal_form"],
-                "legal_form_label": str(labels.get(row["legal_form"], row["legal_form"])),
-                "social_enterprise": exports.holds_ps_status(row, today),
+                "legal_form_label": shown.legal_form(row),
+                "social_enterprise": shown.social_enterprise(row),
                 "social_enterprise_since": row["ps_granted_on"],
                 "social_enterprise_lost_on": row["ps_lost_on"],
                 "social_enterprise_decision": row["ps_decision_number"],
@@ -162,17 +155,17 @@ def _items(request: HttpRequest, rows: list[dict]) -> list[dict[str, Any]]:
                 "regon": row["regon"],
                 "krs": row["krs"],
                 "teryt": row["teryt"],
-                "gmina": names.get(gmina, ""),
-                "powiat": names.get(powiat, ""),
-                "voivodeship": names.get(voivodeship, ""),
+                "gmina": gmina,
+                "powiat": powiat,
+                "voivodeship": voivodeship,
                 "street": row["street"],
                 "postal_code": row["postal_code"],
                 "city": row["city"],
                 "email": row["email"],
                 "phone": row["phone"],
                 "website": row["website"],
-                "marks": [{"code": code, "name": name} for code, name in marks.get(row["id"], [])],
-                "url": detail_url(row["id"]),
+                "marks": [{"code": code, "name": name} for code, name in shown.marks.get(row["id"], [])],
+                "url": shown.url(row["id"]),
                 "updated_at": row["updated_at"],
                 "description": row["description"],
             }
@@ -203,8 +196,7 @@ def list_entities(
             ]
         )
     ids, total, _ranked = found.page_ids(offset=filters.offset, limit=filters.limit)
-    by_id = {row["id"]: row for row in public_entities().filter(pk__in=ids).values(*exports.ENTITY_FIELDS)}
-    rows = [by_id[pk] for pk in ids if pk in by_id]
+    rows = exports.rows_by_ids(public_entities(), ids, exports.ENTITY_FIELDS)
     return {
         "count": min(total, COUNT_CAP),
         "count_capped": total > COUNT_CAP,

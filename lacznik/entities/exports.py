@@ -143,17 +143,6 @@ COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 # --- reading, chunk by chunk -------------------------------------------------------------------------
 
 
-def unit_names(codes: Iterable[str] | None = None) -> dict[str, str]:
-    """TERYT code → name as people write it, of the given codes (None: every unit, read once)."""
-    units = Unit.objects.all()
-    if codes is not None:
-        units = units.filter(code__in=set(codes))
-    names = {}
-    for code, name, level in units.values_list("code", "name", "level").iterator(chunk_size=CHUNK_SIZE):
-        names[code] = Unit.display(name, level)
-    return names
-
-
 def territory_codes(teryt: str) -> tuple[str, str, str]:
     """The codes of the gmina, powiat and voivodeship of an entity's TERYT code."""
     return teryt, teryt[:4], teryt[:2]
@@ -195,6 +184,47 @@ def detail_url_maker(base_url: str) -> Callable[[int], str]:
     head, tail = path.split(str(sentinel))
     prefix = base_url.rstrip("/") + head
     return lambda pk: f"{prefix}{pk}{tail}"
+
+
+def rows_by_ids(queryset: QuerySet, ids: list[int], fields: Iterable[str]) -> list[dict[str, Any]]:
+    """`values(*fields)` rows of `queryset` with these ids, in the order of `ids` (a page of hits)."""
+    by_id = {row["id"]: row for row in queryset.filter(pk__in=ids).values(*fields)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+@dataclass
+class Shown:
+    """What a page or an API answer shows of `values()` rows of entities besides their columns, read
+    once for all the rows: the names of their units, their marks, the legal forms' names, the address
+    of each entity's page and whether it holds the status today."""
+
+    names: dict[str, str]
+    marks: dict[int, list[tuple[str, str]]]
+    url: Callable[[int], str]
+    labels: dict[str, str] = field(default_factory=lambda: dict(LegalForm.choices))
+    today: date = field(default_factory=timezone.localdate)
+
+    @classmethod
+    def of(cls, rows: list[dict[str, Any]], base_url: str = "") -> "Shown":
+        """Two queries for any number of rows (none for none)."""
+        codes = {code for row in rows for code in territory_codes(row["teryt"])}
+        ids = [row["id"] for row in rows]
+        return cls(
+            names=Unit.objects.display_names(codes) if codes else {},
+            marks=marks_of(ids) if ids else {},
+            url=detail_url_maker(base_url),
+        )
+
+    def places(self, row: dict[str, Any]) -> tuple[str, str, str]:
+        """The names of the row's gmina, powiat and voivodeship."""
+        gmina, powiat, voivodeship = (self.names.get(code, "") for code in territory_codes(row["teryt"]))
+        return gmina, powiat, voivodeship
+
+    def legal_form(self, row: dict[str, Any]) -> str:
+        return str(self.labels.get(row["legal_form"], row["legal_form"]))
+
+    def social_enterprise(self, row: dict[str, Any]) -> bool:
+        return holds_ps_status(row, self.today)
 
 
 @dataclass
@@ -239,7 +269,7 @@ class Export:
 
     def records(self) -> Iterator[list[dict[str, Any]]]:
         """The rows, typed (str, int, bool, date or list), in chunks of CHUNK_SIZE."""
-        names = unit_names()
+        names = Unit.objects.display_names()
         today = timezone.localdate()
         zone = timezone.get_current_timezone()
         rows = self.queryset.values(*ENTITY_FIELDS).iterator(chunk_size=CHUNK_SIZE)

@@ -72,7 +72,7 @@ def _gmina(code: str, gminas: Mapping[str, Unit], prefixes: Iterable[str]) -> tu
     unit = gminas.get(code)
     if unit is None:
         return None, gettext("There is no gmina with this TERYT code in the register.")
-    if unit.level != Unit.Level.GMINA or unit.kind not in Unit.GMINA_KINDS:
+    if not unit.is_gmina:
         return None, gettext(
             "This code is a part of a gmina (a town, a rural area, a district or a delegatura); "
             "give the code of the gmina itself."

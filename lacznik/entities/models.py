@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lacznik.core.scope import ScopedModel, ScopedQuerySet, system_scope
-from lacznik.territory.models import Unit
 
 from .validators import validate_krs, validate_nip, validate_regon
 
@@ -199,9 +198,7 @@ class Entity(ScopedModel):
             errors["ps_lost_on"] = _("The status cannot be lost before it was granted.")
         if self.ps_granted_on and self.ps_granted_on > date.today():
             errors["ps_granted_on"] = _("The decision date cannot be in the future.")
-        if self.gmina_id is not None and (
-            self.gmina.level != "gmina" or self.gmina.kind not in Unit.GMINA_KINDS or not self.gmina.is_current
-        ):
+        if self.gmina_id is not None and not (self.gmina.is_gmina and self.gmina.is_current):
             errors["gmina"] = _("Choose a gmina that is in the current register.")
         if errors:
             raise ValidationError(errors)

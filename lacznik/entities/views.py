@@ -8,7 +8,6 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -63,15 +62,12 @@ def results_page(found: Catalogue, number: int) -> tuple[list[Hit], int, bool]:
     ids, total, ranked = found.page_ids(offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     if not ids:
         return [], total, ranked
-    by_pk = {
-        row["id"]: row
-        for row in Entity.objects.unscoped(reason="rows already filtered")
-        .filter(pk__in=ids)
-        .values("id", "name", "legal_form", "teryt", "description", "ps_granted_on", "ps_lost_on")
-    }
-    codes = {code for row in by_pk.values() for code in exports.territory_codes(row["teryt"])}
-    names = exports.unit_names(codes)
-    marks = exports.marks_of(ids)
+    rows = exports.rows_by_ids(
+        Entity.objects.unscoped(reason="rows already filtered"),
+        ids,
+        ("id", "name", "legal_form", "teryt", "description", "ps_granted_on", "ps_lost_on"),
+    )
+    shown = exports.Shown.of(rows)
     offer: dict[int, list[str]] = defaultdict(list)
     for entity_id, name in (
         OfferItem.objects.unscoped(reason="the offer of entities already selected")
@@ -80,27 +76,21 @@ def results_page(found: Catalogue, number: int) -> tuple[list[Hit], int, bool]:
         .values_list("entity_id", "name")
     ):
         offer[entity_id].append(name)
-    labels = dict(LegalForm.choices)
-    url = exports.detail_url_maker("")
     query = found.query
-    today = timezone.localdate()
     place = str(PLACE)
     hits = []
-    for pk in ids:
-        row = by_pk.get(pk)
-        if row is None:
-            continue
-        gmina, powiat, voivodeship = (names.get(code, "") for code in exports.territory_codes(row["teryt"]))
-        items = offer[pk]
+    for row in rows:
+        gmina, powiat, voivodeship = shown.places(row)
+        items = offer[row["id"]]
         hits.append(
             Hit(
-                url=url(pk),
+                url=shown.url(row["id"]),
                 name=row["name"],
                 marked_name=marked(row["name"], query),
-                legal_form=labels.get(row["legal_form"], row["legal_form"]),
+                legal_form=shown.legal_form(row),
                 place=place.format(gmina=gmina, powiat=powiat, voivodeship=voivodeship),
-                social_enterprise=exports.holds_ps_status(row, today),
-                marks=[name for _code, name in marks.get(pk, ())],
+                social_enterprise=shown.social_enterprise(row),
+                marks=[name for _code, name in shown.marks.get(row["id"], ())],
                 description=marked(snippet(row["description"]), query),
                 offer=[marked(name, query) for name in items[:OFFER_SHOWN]],
                 more_offer=len(items) > OFFER_SHOWN,

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -21,6 +23,13 @@ class UnitQuerySet(models.QuerySet):
     def gminas(self) -> "UnitQuerySet":
         """Gminas proper (kinds 1, 2, 3), without their parts, districts and delegatury."""
         return self.filter(level=Unit.Level.GMINA, kind__in=Unit.GMINA_KINDS)
+
+    def display_names(self, codes: Iterable[str] | None = None) -> dict[str, str]:
+        """TERYT code → name as people write it (Unit.display), of the given codes or of every unit
+        here (read in chunks)."""
+        units = self if codes is None else self.filter(code__in=set(codes))
+        rows = units.values_list("code", "name", "level").iterator(chunk_size=2000)
+        return {code: Unit.display(name, level) for code, name, level in rows}
 
 
 class Unit(models.Model):
@@ -88,6 +97,11 @@ class Unit(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("territory:unit", args=[self.code])
+
+    @property
+    def is_gmina(self) -> bool:
+        """A gmina proper (what `gminas()` selects), not a part of one, a district or a delegatura."""
+        return self.level == self.Level.GMINA and self.kind in self.GMINA_KINDS
 
     @property
     def display_name(self) -> str:
