@@ -41,6 +41,9 @@ MAX_LISTED_PROBLEMS = 10_000
 PROGRESS_EVERY = 500
 
 CHECK_KIND = "entities.import.check"
+# A checked file's rows wait this long for the coordinator to confirm them; then
+# `manage.py purge_import_checks` (daily) deletes them and the check must be run again.
+CHECK_KEPT_DAYS = 7
 # The import template's second sheet: the legal forms' codes and names.
 TEMPLATE_FORMS_SHEET = "formy_prawne"
 WRITE_KIND = "entities.import"

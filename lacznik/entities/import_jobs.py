@@ -7,17 +7,25 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tasks import task
 
 from lacznik.core.errors import ImportRejected
 from lacznik.core.models import Job
 
-from .import_files import CHECK_KIND, INLINE_ROWS, MAX_LISTED_PROBLEMS, WRITE_KIND, ParsedFile
+from .import_files import (
+    CHECK_KEPT_DAYS,
+    CHECK_KIND,
+    INLINE_ROWS,
+    MAX_LISTED_PROBLEMS,
+    WRITE_KIND,
+    ParsedFile,
+)
 from .imports import run_import
 
 logger = logging.getLogger(__name__)
@@ -34,12 +42,15 @@ def start_import_job(*, parsed: ParsedFile, user: Any, kind: str = CHECK_KIND, l
     return job
 
 
-def confirm_import(*, check: Job, user: Any) -> Job:
-    """Start writing a checked file (the check's rows move to the new job)."""
+def confirm_import(*, check: Job, user: Any) -> Job | None:
+    """Start writing a checked file (the check's rows move to the new job); None when the check has
+    expired (its rows are deleted, see `expire_checks`)."""
     with transaction.atomic():
         check = Job.objects.select_for_update().get(pk=check.pk)
         if check.result.get("confirmed_job"):
             return Job.objects.get(pk=check.result["confirmed_job"])
+        if not check.payload:
+            return None
         parsed = ParsedFile.from_payload(check.payload)
         job = Job.objects.create(
             kind=WRITE_KIND, created_by=user, total=len(parsed.rows), payload=check.payload
@@ -52,6 +63,31 @@ def confirm_import(*, check: Job, user: Any) -> Job:
     else:
         run_import_task.enqueue(job_id=job.pk)
     return job
+
+
+def expires_on(check: Job) -> datetime | None:
+    """When a finished check's rows are deleted unless confirmed."""
+    return check.finished_at + timedelta(days=CHECK_KEPT_DAYS) if check.finished_at else None
+
+
+def expire_checks(now: datetime | None = None) -> int:
+    """Delete the rows of checks finished over CHECK_KEPT_DAYS ago and never confirmed (a file's
+    contacts are not kept for nothing); their pages say so. Returns how many expired; running it
+    again changes nothing."""
+    cutoff = (now or timezone.now()) - timedelta(days=CHECK_KEPT_DAYS)
+    expired = 0
+    stale = Job.objects.filter(kind=CHECK_KIND, finished_at__lt=cutoff).exclude(payload={})
+    for check in stale.only("pk", "result").iterator():
+        with transaction.atomic():
+            # Under the row's lock, as confirm_import takes it: a confirmation at this moment wins.
+            check = Job.objects.select_for_update().only("pk", "result").get(pk=check.pk)
+            if check.result.get("confirmed_job"):
+                continue
+            check.result = {**check.result, "expired": True}
+            check.payload = {}
+            check.save(update_fields=["result", "payload"])
+            expired += 1
+    return expired
 
 
 @task()
@@ -88,7 +124,8 @@ def run_import_job(job_id: int) -> Job:
                     Job.Status.FAILED, result=result, error_report=problems, payload={}, done=job.total
                 )
             else:
-                job.move_to(Job.Status.DONE, result=result, error_report=problems, done=job.total)
+                # A file with problems can never be confirmed: its rows are not kept.
+                job.move_to(Job.Status.DONE, result=result, error_report=problems, done=job.total, payload={})
         except PermissionError:
             job.move_to(
                 Job.Status.FAILED,

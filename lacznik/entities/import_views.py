@@ -130,7 +130,8 @@ def template_xlsx(request: HttpRequest) -> HttpResponse:
 
 def _own_job(request: HttpRequest, pk: int) -> Job:
     # A job holds the rows of someone's file: only its author sees it; for others it does not exist.
-    return get_object_or_404(Job, pk=pk, kind__in=KINDS, created_by=request.user)
+    # (The rows of the file itself, `payload`, are not read to show the page.)
+    return get_object_or_404(Job.objects.defer("payload"), pk=pk, kind__in=KINDS, created_by=request.user)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -144,6 +145,9 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Only a checked file without problems can be imported."))
             return redirect("entities:import_job", pk=job.pk)
         write = import_jobs.confirm_import(check=job, user=request.user)
+        if write is None:
+            messages.error(request, _("This check has expired; send the file again."))
+            return redirect("entities:import_job", pk=job.pk)
         return redirect("entities:import_job", pk=write.pk)
     problems = Paginator(job.error_report, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
@@ -152,6 +156,8 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         "is_check": job.kind == import_files.CHECK_KIND,
         "result": job.result,
         "confirmed_job": job.result.get("confirmed_job"),
+        "expires_on": import_jobs.expires_on(job),
+        "kept_days": import_files.CHECK_KEPT_DAYS,
         "listed_all": len(job.error_report) >= job.result.get("problem_count", 0),
     }
     if request.htmx:

@@ -1,9 +1,13 @@
 """The import pages end to end with the test client: upload → check → preview → confirm → result."""
 
+import io
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from lacznik.core.models import Job
 from lacznik.entities import import_files
@@ -71,6 +75,49 @@ def test_a_file_with_problems_lists_them_and_offers_them_as_csv(client, terc, ma
     assert client.post(job_url).status_code == 302
     assert not Job.objects.filter(kind=import_files.WRITE_KIND).exists()
     assert counts() == (0, 0, 0, 0)
+    # A file with problems can never be imported: its rows are not kept.
+    assert Job.objects.get().payload == {}
+
+
+def test_a_check_not_confirmed_in_time_expires_and_keeps_no_rows(client, terc, mazowsze_coordinator):
+    login_verified(client, mazowsze_coordinator)
+    job_url = upload(client, csv_file([row(1), row(2)]))["Location"]
+    check = Job.objects.get(kind=import_files.CHECK_KIND)
+    assert check.payload["rows"], "a valid check keeps the rows until it is confirmed"
+    assert "Import the file by" in client.get(job_url).content.decode()
+
+    # The daily purge leaves a check younger than its time alone...
+    assert call_purge() == "Deleted the rows of 0 import check(s) not confirmed in time."
+    # ...and deletes the rows of one that waited longer, once.
+    Job.objects.filter(pk=check.pk).update(
+        finished_at=timezone.now() - timedelta(days=import_files.CHECK_KEPT_DAYS, minutes=1)
+    )
+    assert call_purge() == "Deleted the rows of 1 import check(s) not confirmed in time."
+    assert call_purge() == "Deleted the rows of 0 import check(s) not confirmed in time."
+    check.refresh_from_db()
+    assert check.payload == {} and check.result["expired"] and check.result["valid"]
+
+    page = client.get(job_url).content.decode()
+    assert "This check has expired" in page and "Import the file</button>" not in page
+    refused = client.post(job_url, follow=True)
+    assert "This check has expired; send the file again." in refused.content.decode()
+    assert not Job.objects.filter(kind=import_files.WRITE_KIND).exists()
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_a_confirmed_check_is_not_expired_by_the_purge(client, terc, mazowsze_coordinator):
+    login_verified(client, mazowsze_coordinator)
+    job_url = upload(client, csv_file([row(1)]))["Location"]
+    client.post(job_url)
+    Job.objects.update(finished_at=timezone.now() - timedelta(days=30))
+    assert call_purge() == "Deleted the rows of 0 import check(s) not confirmed in time."
+    assert "This file was imported" in client.get(job_url).content.decode()
+
+
+def call_purge() -> str:
+    out = io.StringIO()
+    call_command("purge_import_checks", stdout=out)
+    return out.getvalue().strip()
 
 
 def test_a_file_refused_as_a_whole_shows_why_on_the_upload_page(client, db, mazowsze_coordinator):
