@@ -27,8 +27,12 @@ class UnitQuerySet(models.QuerySet):
     def display_names(self, codes: Iterable[str] | None = None) -> dict[str, str]:
         """TERYT code → name as people write it (Unit.display), of the given codes or of every unit
         here (read in chunks)."""
-        units = self if codes is None else self.filter(code__in=set(codes))
-        rows = units.values_list("code", "name", "level").iterator(chunk_size=2000)
+        if codes is None:
+            rows = self.values_list("code", "name", "level").iterator(chunk_size=2000)
+        else:
+            # A page's few codes in one query (an iterator is a server-side cursor on PostgreSQL: three
+            # round trips and a cursor held past the transaction).
+            rows = self.filter(code__in=set(codes)).values_list("code", "name", "level")
         return {code: Unit.display(name, level) for code, name, level in rows}
 
 
