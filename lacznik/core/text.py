@@ -13,6 +13,17 @@ def fold(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+# The Polish alphabet in dictionary order (with q, v, x of loanwords).
+_POLISH_ORDER = {letter: 1000 + index for index, letter in enumerate("aąbcćdeęfghijklłmnńoópqrsśtuvwxyzźż")}
+
+
+def polish_sort_key(text: str) -> tuple[int, ...]:
+    """Orders names as a Polish dictionary does, case aside: "Łódzkie" after "Lubuskie", "Śląskie"
+    after "Pomorskie", "ostrołęcki" before "ostrowski" (SQLite's byte order and a C collation put
+    every Polish letter after z). Spaces, hyphens and digits come before letters."""
+    return tuple(_POLISH_ORDER.get(char, ord(char)) for char in text.lower())
+
+
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection, FU-04).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,30 @@ SORT_CHOICES = [
     ("najnowsze", _("newest first")),
 ]
 PS_CHOICES = [("1", _("with the status")), ("0", _("without the status"))]
+# A wrong code is named in words (not silently "no entity matches").
+TERYT_VALID = RegexValidator(
+    r"^\s*(\d{2}|\d{4}|\d{6}|\d{7})\s*$",
+    _("Give a TERYT code: 2 digits for a voivodeship, 4 for a powiat, 7 for a gmina."),
+)
+CPV_VALID = RegexValidator(
+    r"^\s*\d{2,8}(-\d)?\s*$",
+    _("Give a CPV division (2 digits, e.g. 55), a group (3 digits) or a whole code such as 55520000-1."),
+)
+
+
+class LenientChoiceField(django_filters.fields.ChoiceField):
+    """A choice nobody can get wrong from the page (the order): an unknown value is the default."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value if value in dict(self.choices) else ""
+
+    def validate(self, value) -> None:
+        return None
+
+
+class LenientChoiceFilter(django_filters.ChoiceFilter):
+    field_class = LenientChoiceField
 
 
 class CatalogueFilter(django_filters.FilterSet):
@@ -64,13 +89,23 @@ class CatalogueFilter(django_filters.FilterSet):
         method="filter_ps",
         empty_label=_("any"),
     )
-    teryt = django_filters.CharFilter(label=_("Territory (TERYT code)"), method="filter_teryt", max_length=7)
+    teryt = django_filters.CharFilter(
+        label=_("Territory (TERYT code)"), method="filter_teryt", max_length=7, validators=[TERYT_VALID]
+    )
     # The territory pickers of the page: each narrows by its own code (a powiat outside the chosen
     # voivodeship gives no rows, as a contradiction should).
-    woj = django_filters.CharFilter(label=_("Voivodeship"), method="filter_teryt", max_length=2)
-    pow = django_filters.CharFilter(label=_("Powiat"), method="filter_teryt", max_length=4)
-    gmi = django_filters.CharFilter(label=_("Gmina"), method="filter_teryt", max_length=7)
-    cpv = django_filters.CharFilter(label=_("CPV code of the offer"), method="filter_cpv", max_length=10)
+    woj = django_filters.CharFilter(
+        label=_("Voivodeship"), method="filter_teryt", max_length=2, validators=[TERYT_VALID]
+    )
+    pow = django_filters.CharFilter(
+        label=_("Powiat"), method="filter_teryt", max_length=4, validators=[TERYT_VALID]
+    )
+    gmi = django_filters.CharFilter(
+        label=_("Gmina"), method="filter_teryt", max_length=7, validators=[TERYT_VALID]
+    )
+    cpv = django_filters.CharFilter(
+        label=_("CPV code of the offer"), method="filter_cpv", max_length=10, validators=[CPV_VALID]
+    )
     znak = django_filters.ModelChoiceFilter(
         field_name="marks",
         label=_("Mark"),
@@ -78,7 +113,7 @@ class CatalogueFilter(django_filters.FilterSet):
         to_field_name="code",
         empty_label=_("any"),
     )
-    sort = django_filters.ChoiceFilter(
+    sort = LenientChoiceFilter(
         label=_("Order"),
         method="filter_nothing",
         choices=SORT_CHOICES,

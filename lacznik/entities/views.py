@@ -11,16 +11,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from lacznik.core.text import polish_sort_key
 from lacznik.territory.models import Unit
 
 from . import exports
-from .filters import PS_CHOICES, SORT_CHOICES, Catalogue, public_entities
+from .filters import PS_CHOICES, RELEVANCE, SORT_CHOICES, Catalogue, public_entities
 from .filters import catalogue as filter_catalogue
 from .models import Entity, LegalForm, Mark, OfferItem
 from .search import COUNT_CAP, marked, snippet
 
 PAGE_SIZE = 20
-PLACE = _("{gmina}, powiat {powiat}, {voivodeship}")
 
 
 LAST_PAGE = -(-COUNT_CAP // PAGE_SIZE)
@@ -77,10 +77,8 @@ def results_page(found: Catalogue, number: int) -> tuple[list[Hit], int, bool]:
     ):
         offer[entity_id].append(name)
     query = found.query
-    place = str(PLACE)
     hits = []
     for row in rows:
-        gmina, powiat, voivodeship = shown.places(row)
         items = offer[row["id"]]
         hits.append(
             Hit(
@@ -88,7 +86,7 @@ def results_page(found: Catalogue, number: int) -> tuple[list[Hit], int, bool]:
                 name=row["name"],
                 marked_name=marked(row["name"], query),
                 legal_form=shown.legal_form(row),
-                place=place.format(gmina=gmina, powiat=powiat, voivodeship=voivodeship),
+                place=Unit.place(row["teryt"], *shown.places(row)),
                 social_enterprise=shown.social_enterprise(row),
                 marks=[name for _code, name in shown.marks.get(row["id"], ())],
                 description=marked(snippet(row["description"]), query),
@@ -100,39 +98,52 @@ def results_page(found: Catalogue, number: int) -> tuple[list[Hit], int, bool]:
 
 
 def _chosen(found: Catalogue) -> dict:
-    """The filters' values as the page shows them filled in and selected (read once, not per option)."""
+    """The filters' values as the page shows them filled in and selected (read once, not per option).
+    The order shown is the one asked for, relevance when none was: a search typed into a list by name
+    is then ranked, where a preselected "name A–Z" would have sent its words sorted by name."""
     data = found.filterset.form.data
     return {
         "q": data.get("q", ""),
         "cpv": data.get("cpv", ""),
         "ps": data.get("ps", ""),
         "znak": data.get("znak", ""),
+        "sort": data.get("sort") or RELEVANCE,
         "forma": set(data.getlist("forma") if hasattr(data, "getlist") else data.get("forma") or []),
     }
 
 
 def _territory(params) -> dict:
     """The three territory pickers: the options (voivodeships, the chosen one's powiats, the chosen
-    powiat's gminas) and the chosen codes. A `teryt` code alone (a link from the map) is shown in the
-    pickers it stands for; one they cannot show (a district of Warsaw), or one beside chosen pickers,
-    stays a hidden filter."""
+    powiat's gminas, in Polish alphabetical order) and the chosen codes. A `teryt` code alone (a link
+    from the map) is shown in the pickers it stands for; one they cannot show (a district of Warsaw),
+    or one beside chosen pickers, stays a hidden filter. A narrower pick outside the wider one (a
+    powiat left from another voivodeship) is not shown."""
     picked = {name: params.get(name, "").strip() for name in ("woj", "pow", "gmi")}
     teryt = params.get("teryt", "").strip()
     shown_by_pickers = teryt.isdigit() and len(teryt) in (2, 4, 6, 7) and not any(picked.values())
     if shown_by_pickers:
         picked = {"woj": teryt[:2], "pow": teryt[:4] if len(teryt) >= 4 else "", "gmi": ""}
+    if not picked["pow"].startswith(picked["woj"]) or not picked["woj"]:
+        picked["pow"] = ""
+    if not picked["gmi"].startswith(picked["pow"]) or not picked["pow"]:
+        picked["gmi"] = ""
     units = Unit.objects.current()
-    voivodeships = units.voivodeships().order_by("name").values_list("code", "name", "level")
+    voivodeships = units.voivodeships().values_list("code", "name", "level")
     territory = {
-        "voivodeships": [(code, Unit.display(name, level)) for code, name, level in voivodeships],
+        "voivodeships": sorted(
+            ((code, Unit.display(name, level)) for code, name, level in voivodeships),
+            key=lambda option: polish_sort_key(option[1]),
+        ),
         "powiats": [],
         "gminas": [],
         **picked,
     }
     if len(picked["woj"]) == 2 and picked["woj"].isdigit():
-        territory["powiats"] = units.powiats().filter(code__startswith=picked["woj"]).order_by("name")
+        powiats = units.powiats().filter(code__startswith=picked["woj"])
+        territory["powiats"] = sorted(powiats, key=lambda unit: polish_sort_key(unit.name))
     if len(picked["pow"]) == 4 and picked["pow"].isdigit():
-        territory["gminas"] = list(units.gminas().filter(code__startswith=picked["pow"]).order_by("name"))
+        gminas = units.gminas().filter(code__startswith=picked["pow"])
+        territory["gminas"] = sorted(gminas, key=lambda unit: (polish_sort_key(unit.name), unit.kind))
     if shown_by_pickers and len(teryt) >= 6:
         # A gmina's 6 digits (the map's) or its 7: the gmina of the picker, when it is that very unit.
         territory["gmi"] = next(
@@ -144,9 +155,18 @@ def _territory(params) -> dict:
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
+    if request.htmx and request.htmx.target == "teren":
+        # A voivodeship or powiat just chosen: its powiats or gminas, the results left as they are.
+        return render(request, "entities/_territory_picker.html", {"territory": _territory(request.GET)})
     found = filter_catalogue(request.GET, public_entities())
     number = _page_number(request)
     entities, total, ranked = results_page(found, number)
+    last_page = max(1, (min(total, COUNT_CAP) + PAGE_SIZE - 1) // PAGE_SIZE)
+    if not entities and number > last_page:
+        # A page past the last (an old link, a hand-typed number): the last page, not "no entity
+        # matches" under a count of hits.
+        number = last_page
+        entities, total, ranked = results_page(found, number)
     query_string = request.GET.copy()
     query_string.pop("page", None)
     context = {
@@ -160,7 +180,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "page_number": number,
         "has_previous": number > 1,
         "has_next": len(entities) == PAGE_SIZE and number * PAGE_SIZE < min(total, COUNT_CAP),
-        "last_page": (min(total, COUNT_CAP) + PAGE_SIZE - 1) // PAGE_SIZE,
+        "last_page": last_page,
         "first_number": (number - 1) * PAGE_SIZE + 1,
         "query_string": query_string.urlencode(),
         "legal_forms": LegalForm.choices,
@@ -171,7 +191,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "territory": _territory(request.GET),
     }
     # htmx replaces the results and, out of band, the territory pickers (a chosen voivodeship brings
-    # its powiats).
+    # its powiats) and the announcement of the count.
     partial = bool(request.htmx) and request.htmx.target == "wyniki"
     context["oob"] = partial
     template = "entities/_results.html" if partial else "entities/catalogue.html"

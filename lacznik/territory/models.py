@@ -3,6 +3,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -122,8 +123,27 @@ class Unit(models.Model):
 
     @property
     def is_city_with_powiat_rights(self) -> bool:
-        # POW 61-99 is a city with powiat rights (domain-facts.md).
-        return self.level == self.Level.POWIAT and int(self.code[2:4]) >= 61
+        return self.level == self.Level.POWIAT and self.city_with_powiat_rights(self.code)
+
+    @staticmethod
+    def city_with_powiat_rights(code: str) -> bool:
+        """Whether a TERYT code (4 digits or more) lies in a city with powiat rights: POW 61-99
+        (domain-facts.md)."""
+        return int(code[2:4]) >= 61
+
+    @classmethod
+    def place(cls, code: str, gmina: str, powiat: str, voivodeship: str) -> str:
+        """Where the gmina `code` lies, as a sentence writes it ("Pruszków, powiat pruszkowski,
+        województwo mazowieckie"); a city with powiat rights is no "powiat Płock" ("Płock, miasto na
+        prawach powiatu, województwo mazowieckie")."""
+        voivodeship = voivodeship.lower()
+        if cls.city_with_powiat_rights(code):
+            return gettext("{gmina}, city with powiat rights, voivodeship {voivodeship}").format(
+                gmina=gmina, voivodeship=voivodeship
+            )
+        return gettext("{gmina}, powiat {powiat}, voivodeship {voivodeship}").format(
+            gmina=gmina, powiat=powiat, voivodeship=voivodeship
+        )
 
 
 class RegisterImport(models.Model):

@@ -107,13 +107,21 @@ def test_a_result_shows_place_status_marks_and_offer(client, db):
     for number in range(7):
         OfferItemFactory(entity=entity, name=f"Pozycja {number}")
     html = client.get(reverse("entities:catalogue"), {"q": "pełna"}).content.decode()
+    # Warsaw is a city with powiat rights, not a "powiat Powiat Próbny 1465"; the voivodeship is written
+    # in lower case inside a sentence.
     gmina = Unit.objects.get(code="1465011")
-    assert f"{gmina.name}, powiat {gmina.parent.name}, {gmina.parent.parent.display_name}" in html
+    assert f"{gmina.name}, miasto na prawach powiatu, województwo próbne 14" in html
     assert "przedsiębiorstwo społeczne" in html
     assert "Zakup Prospołeczny" in html
     # The first five offer items by name, then an ellipsis.
     assert "Pozycja 4; …" in html and "Pozycja 5" not in html
     assert "<mark>Pełna</mark>" in html
+
+
+def test_a_gmina_of_a_land_powiat_is_placed_in_its_powiat(client, db):
+    EntityFactory(name="Fundacja Wiejska", code="1421012")
+    html = client.get(reverse("entities:catalogue"), {"q": "wiejska"}).content.decode()
+    assert "Gmina Próbna 1421012, powiat Powiat Próbny 1421, województwo próbne 14" in html
 
 
 def test_more_hits_than_the_cap_say_so_and_page_only_to_the_cap(client, db, monkeypatch):
@@ -229,3 +237,52 @@ def test_newest_first_reaches_hits_behind_the_newest_rows(client, db, monkeypatc
     assert response.context["unranked_search"]
     response = client.get(reverse("entities:catalogue"), {"q": "opieki", "page": "3"})
     assert [hit.name for hit in response.context["entities"]] == ["Opieka 1"]
+
+
+def test_the_territory_pickers_list_units_in_polish_alphabetical_order(client, terc):
+    voivodeships = client.get(reverse("entities:catalogue")).context["territory"]["voivodeships"]
+    names = [name for _code, name in voivodeships]
+    # Not by bytes, which puts Łódzkie, Śląskie and Świętokrzyskie after Zachodniopomorskie.
+    assert names.index("Lubuskie") < names.index("Łódzkie") < names.index("Małopolskie")
+    assert names.index("Pomorskie") < names.index("Śląskie") < names.index("Świętokrzyskie")
+    assert names[-1] == "Zachodniopomorskie"
+    territory = client.get(reverse("entities:catalogue"), {"woj": "14"}).context["territory"]
+    powiats = [unit.name for unit in territory["powiats"]]
+    assert powiats.index("ostrołęcki") < powiats.index("ostrowski")
+    assert powiats.index("łosicki") < powiats.index("makowski")
+
+
+def test_a_chosen_voivodeship_brings_its_powiats_alone_over_htmx(client, terc):
+    # The pickers' own request: the fieldset only, and a powiat left from another voivodeship dropped.
+    params = {"woj": "28", "pow": "1465"}
+    response = client.get(
+        reverse("entities:catalogue"), params, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="teren"
+    )
+    html = response.content.decode()
+    assert html.startswith('<fieldset class="mb-3" id="teren"') and 'id="wyniki' not in html
+    assert 'value="2862"' in html and 'value="1465"' not in html and 'name="gmi"' not in html
+
+
+def test_a_page_past_the_last_shows_the_last(client, db):
+    for number in range(3):
+        EntityFactory(name=f"Podmiot {number}")
+    response = client.get(reverse("entities:catalogue"), {"page": "9"})
+    assert response.context["page_number"] == 1 and len(response.context["entities"]) == 3
+    # One page: no pagination to offer.
+    assert "Strona 1 z 1" not in response.content.decode()
+
+
+def test_a_wrong_filter_is_named_in_words(client, db):
+    EntityFactory(name="Podmiot")
+    html = client.get(reverse("entities:catalogue"), {"cpv": "restauracja", "woj": "1"}).content.decode()
+    assert "Kod CPV oferty: Podaj dział CPV (2 cyfry, np. 55)" in html
+    assert "Województwo: Podaj kod TERYT" in html
+    # An order nobody can choose on the page is the default order, not an error.
+    response = client.get(reverse("entities:catalogue"), {"sort": "cena"})
+    assert response.context["catalogue"].is_valid and len(response.context["entities"]) == 1
+
+
+def test_no_hits_offer_no_downloads(client, db):
+    html = client.get(reverse("entities:catalogue"), {"q": "nieistniejące"}).content.decode()
+    assert "Znaleziono 0 podmiotów" in html and "Żaden podmiot nie pasuje" in html
+    assert "Pobierz CSV" not in html and "Pokaż na mapie" not in html

@@ -1,7 +1,10 @@
-"""The catalogue's territory pickers in Chromium, with htmx on (issue #5 point 1): choosing a
-voivodeship brings its powiats, a powiat its gminas, and a new voivodeship forgets the old powiat."""
+"""The catalogue in Chromium, with htmx on (issue #5 point 1): choosing a voivodeship brings its
+powiats at once, a powiat its gminas, a new voivodeship forgets the old powiat; a search's address
+carries only the filters in use, is ranked, and the focus moves to the new results; on a phone the
+results come before the filters."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.harness.conftest import browser  # noqa: F401  (the fixture: Debian's Chromium)
 
@@ -12,7 +15,9 @@ from .factories import EntityFactory, gmina
 def test_the_pickers_narrow_step_by_step_without_reloading(browser, live_server, transactional_db):  # noqa: F811
     gmina("1465011")
     gmina("2862011")
+    gmina("1421011")
     EntityFactory(name="Podmiot Mazowiecki", code="1465011")
+    EntityFactory(name="Podmiot Podwarszawski", code="1421011")
     EntityFactory(name="Podmiot Warmiński", code="2862011")
     context = browser.new_context(base_url=live_server.url, locale="pl-PL")
     page = context.new_page()
@@ -22,21 +27,66 @@ def test_the_pickers_narrow_step_by_step_without_reloading(browser, live_server,
     apply = page.locator("#katalog-filtry button.btn-outline-primary")
     results = page.locator("#wyniki")
 
+    # Choosing a voivodeship lists its powiats at once; the results wait for the button.
+    page.focus("#id_woj")
     page.select_option("#id_woj", "14")
+    page.wait_for_selector("#id_pow")
+    assert "Podmiot Warmiński" in results.inner_text()
+    assert page.evaluate("document.activeElement.id") == "id_woj"  # the focus stays on the picker
     apply.click()
-    page.wait_for_selector("#id_pow")  # brought by the search, out of band
-    assert "Podmiot Mazowiecki" in results.inner_text() and "Podmiot Warmiński" not in results.inner_text()
+    expect(results).not_to_contain_text("Warmiński")
+    assert "Podmiot Mazowiecki" in results.inner_text()
+    # The focus is on the new results, and the address holds only the filters in use.
+    assert page.evaluate("document.activeElement.id") == "wyniki-naglowek"
+    assert "woj=14" in page.url and "ps=" not in page.url and "cpv=" not in page.url
+    assert page.locator("#wyniki-komunikat").inner_text() == "Znaleziono 2 podmioty"
+
     page.select_option("#id_pow", "1465")
-    apply.click()
     page.wait_for_selector("#id_gmi")
-    assert "woj=14" in page.url and "pow=1465" in page.url  # the address can be shared
+    apply.click()
+    # (Waiting for the new results: the pickers come with them, and a choice made before they arrive
+    # would be replaced.)
+    expect(results).not_to_contain_text("Podwarszawski")
+    assert "pow=1465" in page.url
 
     # Another voivodeship: its powiats, and none of the old choices kept (no contradiction).
     page.select_option("#id_woj", "28")
-    apply.click()
     page.wait_for_selector("#id_pow option[value='2862']", state="attached")
     assert page.locator("#id_gmi").count() == 0
-    assert "Podmiot Warmiński" in results.inner_text() and "Podmiot Mazowiecki" not in results.inner_text()
+    apply.click()
+    expect(results).to_contain_text("Warmiński")
+    assert "Podmiot Mazowiecki" not in results.inner_text()
     assert "pow=1465" not in page.url
     assert errors == []
+    context.close()
+
+
+@pytest.mark.browser
+def test_a_search_typed_on_a_list_by_name_is_ranked_and_phones_see_results_first(
+    browser,  # noqa: F811
+    live_server,
+    transactional_db,
+):
+    # By name the weaker hit comes first; ranked, the stronger.
+    EntityFactory(
+        name="Agencja Usług",
+        description="Usługi biurowe, porządkowe, transportowe i remontowe, czasem też catering okazjonalny.",
+    )
+    EntityFactory(name="Zakład Catering", description="Catering dla szkół: catering codzienny.")
+    context = browser.new_context(
+        base_url=live_server.url, locale="pl-PL", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    page.goto("/katalog/", wait_until="load")
+    # On a phone the filters start closed, so the list follows the search box.
+    assert page.locator("#filtry").evaluate("details => details.open") is False
+    assert page.locator("#id_woj").is_hidden()
+    # The order offered is relevance, so typed words are ranked (not sorted by name as the list is).
+    assert page.locator("#id_sort").input_value() == "trafnosc"
+    page.fill("#id_q", "catering")
+    page.press("#id_q", "Enter")
+    page.wait_for_url("**q=catering**")
+    assert "sort=trafnosc" in page.url
+    assert page.locator("#wyniki .entity-result").count() == 2
+    assert "Zakład Catering" in page.locator("#wyniki .entity-result").first.inner_text()
     context.close()

@@ -9,3 +9,23 @@ document.addEventListener("change", (event) => {
     if (picker) picker.value = "";
   }
 });
+
+// On a phone the filters start closed, so that the results come right after the search box.
+const filters = document.getElementById("filtry");
+if (filters && window.matchMedia("(max-width: 991.98px)").matches) filters.open = false;
+
+// A search's address carries only the filters in use (?q=catering, not ?q=catering&ps=&cpv=&znak=).
+document.addEventListener("htmx:configRequest", (event) => {
+  const data = event.detail.formData;
+  if (!data || event.detail.target.id !== "wyniki") return;
+  for (const [name, value] of Array.from(data.entries())) {
+    if (value === "") data.delete(name);
+  }
+});
+
+// After a search the focus moves to the new results (their heading), wherever the button was.
+document.addEventListener("htmx:afterSwap", (event) => {
+  if (event.detail.target.id !== "wyniki") return;
+  const heading = document.getElementById("wyniki-naglowek");
+  if (heading) heading.focus();
+});
