@@ -1,6 +1,6 @@
 """The catalogue in Chromium, with htmx on (issue #5 point 1): choosing a voivodeship brings its
 powiats at once, a powiat its gminas, a new voivodeship forgets the old powiat; a search's address
-carries only the filters in use, is ranked, and the focus moves to the new results; on a phone the
+carries only the filters in use, is ranked, and the focus moves to the new count; on a phone the
 results come before the filters."""
 
 import pytest
@@ -36,10 +36,11 @@ def test_the_pickers_narrow_step_by_step_without_reloading(browser, live_server,
     apply.click()
     expect(results).not_to_contain_text("Warmiński")
     assert "Podmiot Mazowiecki" in results.inner_text()
-    # The focus is on the new results, and the address holds only the filters in use.
-    assert page.evaluate("document.activeElement.id") == "wyniki-naglowek"
+    # The focus is on the new count (read out, the results in view); the address holds only the
+    # filters in use.
+    assert page.evaluate("document.activeElement.id") == "liczba-wynikow"
     assert "woj=14" in page.url and "ps=" not in page.url and "cpv=" not in page.url
-    assert page.locator("#wyniki-komunikat").inner_text() == "Znaleziono 2 podmioty"
+    assert page.locator("#liczba-wynikow").inner_text() == "Znaleziono 2 podmioty"
 
     page.select_option("#id_pow", "1465")
     page.wait_for_selector("#id_gmi")

@@ -23,9 +23,10 @@ document.addEventListener("htmx:configRequest", (event) => {
   }
 });
 
-// After a search the focus moves to the new results (their heading), wherever the button was.
+// After a search the focus moves to the new count, wherever the button was: it is read out, and the
+// results are in view.
 document.addEventListener("htmx:afterSwap", (event) => {
   if (event.detail.target.id !== "wyniki") return;
-  const heading = document.getElementById("wyniki-naglowek");
-  if (heading) heading.focus();
+  const count = document.getElementById("liczba-wynikow");
+  if (count) count.focus();
 });
