@@ -50,6 +50,8 @@ def test_code_page_shows_the_parent_chain_and_children(client, cpv_register):
     )
     assert "Catering services" in html and "klasa" in html and "usługi" in html
     assert "4 kody bezpośrednio podrzędne" in html and '<a href="/cpv/55521000-8/">' in html
+    # The catalogue's entities offering the code (or a code below it).
+    assert '<a href="/katalog/?cpv=55520000-1">' in html
     assert client.get("/cpv/55520000/")["Location"] == "/cpv/55520000-1/"
     assert client.get("/cpv/74700000-7/").status_code == 404
     assert client.get("/cpv/nie-kod/").status_code == 404

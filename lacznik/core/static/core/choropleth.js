@@ -125,22 +125,37 @@
     return entries;
   }
 
-  function legend(title, entries) {
+  // On a phone the legend would cover the south of the country: below 576 px it is shown under the
+  // map instead, and goes back onto the map when the window widens.
+  const NARROW = window.matchMedia("(max-width: 575.98px)");
+
+  function legend(map, element, title, entries) {
+    const box = L.DomUtil.create("div", "choropleth-legend");
+    const heading = L.DomUtil.create("p", "choropleth-legend-title", box);
+    heading.textContent = title;
+    const list = L.DomUtil.create("ul", "choropleth-legend-list", box);
+    entries.forEach(([colour, label]) => {
+      const item = L.DomUtil.create("li", "", list);
+      const swatch = L.DomUtil.create("span", "choropleth-swatch", item);
+      swatch.style.backgroundColor = colour;
+      item.appendChild(document.createTextNode(label));
+    });
     const control = L.control({ position: "bottomright" });
-    control.onAdd = function () {
-      const box = L.DomUtil.create("div", "choropleth-legend");
-      const heading = L.DomUtil.create("p", "choropleth-legend-title", box);
-      heading.textContent = title;
-      const list = L.DomUtil.create("ul", "choropleth-legend-list", box);
-      entries.forEach(([colour, label]) => {
-        const item = L.DomUtil.create("li", "", list);
-        const swatch = L.DomUtil.create("span", "choropleth-swatch", item);
-        swatch.style.backgroundColor = colour;
-        item.appendChild(document.createTextNode(label));
-      });
-      return box;
+    control.onAdd = () => box;
+    const place = () => {
+      if (NARROW.matches) {
+        control.remove();
+        box.classList.remove("leaflet-control");
+        box.classList.add("choropleth-legend-below");
+        element.after(box);
+      } else {
+        box.remove();
+        box.classList.remove("choropleth-legend-below");
+        control.addTo(map);
+      }
     };
-    return control;
+    place();
+    NARROW.addEventListener("change", place);
   }
 
   function mount(element) {
@@ -270,7 +285,7 @@
         const entries = categories
           ? categoryEntries(categories, data.msgNone || "—")
           : countEntries(bounds, data.msgNone || "0");
-        legend(data.legendTitle || "", entries).addTo(map);
+        legend(map, element, data.legendTitle || "", entries);
         status.remove();
         controller.layer = layer;
         controller.counts = counts;
