@@ -154,3 +154,12 @@ def test_production_refuses_unsafe_settings(extra):
     )
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
+
+
+def test_the_home_page_searches_the_catalogue(client, db):
+    html = client.get("/").content.decode()
+    form = html.split('role="search"')[0].rsplit("<form", 1)[1]
+    assert 'action="/katalog/"' in form and 'method="get"' in form
+    assert 'name="q"' in html.split('role="search"')[1].split("</form>")[0]
+    for path in ("/katalog/mapa/", "/katalog/dane-otwarte/", "/wydarzenia/"):
+        assert f'href="{path}"' in html
