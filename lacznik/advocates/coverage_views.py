@@ -281,13 +281,10 @@ class PublicFilters(forms.Form):
         region = data.get("woj", "")
         powiats = []
         if region in names:
-            powiats = list(
-                Unit.objects.current()
-                .powiats()
-                .filter(code__startswith=region)
-                .order_by("name")
-                .values_list("code", "name")
-            )
+            powiats = [
+                (unit.code, unit.name)
+                for unit in Unit.objects.current().powiats().filter(code__startswith=region).alphabetical()
+            ]
         self.fields["pow"].choices = [("", _("all powiats"))] + powiats
         self.has_powiats = bool(powiats)
 

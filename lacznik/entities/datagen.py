@@ -26,6 +26,7 @@ from django.core.management import call_command
 from stdnum.pl import nip, regon
 
 from lacznik.core.datagen import SYNTHETIC_DOMAIN, BatchWriter, generator, scaled
+from lacznik.core.text import polish_sort_key
 from lacznik.cpv.models import CpvCode
 from lacznik.territory.models import Unit
 
@@ -674,6 +675,7 @@ class EntityMaker:
             self._grant_status(entity, founded)
         items = self._offer(entity, trades, round(rng.expovariate(1 / (mean_offers * OFFER_FACTOR))))
         entity.search_document = entity_search_document(entity, items)
+        entity.sort_name = polish_sort_key(entity.name)
         self.writer.add(entity)
         for item in items:
             self.writer.add(item)

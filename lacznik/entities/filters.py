@@ -29,8 +29,8 @@ TERYT_FILTER = re.compile(r"^\d{2}(\d{2}(\d{2}\d?)?)?$")
 CPV_FILTER = re.compile(r"^\d{2,8}(-\d)?$")
 
 SORTS = {
-    "nazwa": ("name", "pk"),
-    "-nazwa": ("-name", "-pk"),
+    "nazwa": ("sort_name", "pk"),
+    "-nazwa": ("-sort_name", "-pk"),
     "najnowsze": ("-created_at", "-pk"),
 }
 RELEVANCE = "trafnosc"

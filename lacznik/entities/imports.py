@@ -32,7 +32,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from lacznik.core.errors import RowError
 from lacznik.core.scope import code_in_scope, system_scope
-from lacznik.core.text import fold
+from lacznik.core.text import fold, polish_sort_key
 from lacznik.cpv.models import CpvCode
 from lacznik.territory.models import Unit
 
@@ -476,6 +476,7 @@ def check_rows(
                 )
         if not problems:
             entity.teryt = entity.gmina.code
+            entity.sort_name = polish_sort_key(entity.name)
             if group.existing is None:
                 plan.new_entities.append(entity)
             else:
@@ -604,7 +605,8 @@ def _write(plan: _Plan, *, user: Any) -> list[int]:
             touched.update(entity.pk for entity in plan.new_entities)
         if plan.changed_entities:
             changed = sorted(
-                {name for _entity, names in plan.changed_entities for name in names} | {"teryt", "updated_at"}
+                {name for _entity, names in plan.changed_entities for name in names}
+                | {"teryt", "sort_name", "updated_at"}
             )
             entities = []
             for entity, _names in plan.changed_entities:

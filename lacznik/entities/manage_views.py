@@ -63,7 +63,7 @@ def manage_list(request: HttpRequest) -> HttpResponse:
         entities = (
             entities.filter(name__icontains=query) | entities.filter(nip=query) | entities.filter(krs=query)
         )
-    page = Paginator(entities.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(entities.order_by("sort_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "entities/manage_list.html",
@@ -251,7 +251,7 @@ def missing_reports(request: HttpRequest) -> HttpResponse:
         Entity.objects.in_scope(prefixes)
         .missing_annual_report(year)
         .select_related("gmina__parent")
-        .order_by("teryt", "name")
+        .order_by("teryt", "sort_name")
     )
     page = Paginator(entities, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lacznik.core.scope import ScopedModel, ScopedQuerySet, system_scope
+from lacznik.core.text import polish_sort_key
 
 from .validators import validate_krs, validate_nip, validate_regon
 
@@ -97,6 +98,9 @@ class Entity(ScopedModel):
     """One PES: who it is, where it is, what status it holds. Its offer is in OfferItem."""
 
     name = models.CharField(_("name"), max_length=300)
+    # The name's key of Polish alphabetical order (core.text.polish_sort_key), set with the name: lists
+    # by name sort on it, so "Łódzka…" comes after "Lubuska…" on every database.
+    sort_name = models.CharField(max_length=200, editable=False, default="")
     legal_form = models.CharField(_("legal form"), max_length=40, choices=LegalForm)
     krs = models.CharField(_("KRS number"), max_length=10, blank=True, validators=[validate_krs])
     nip = models.CharField(_("NIP"), max_length=10, blank=True, validators=[validate_nip])
@@ -137,14 +141,14 @@ class Entity(ScopedModel):
     search_document = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_document", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search_document", "sort_name", "updated_at"])
 
     objects = EntityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("social economy entity")
         verbose_name_plural = _("social economy entities")
-        ordering = ["name", "pk"]
+        ordering = ["sort_name", "pk"]
         permissions = [
             ("change_any_entity", _("Can add and edit entities of the own territory")),
             ("change_own_entity", _("Can edit the entity the user represents")),
@@ -165,10 +169,10 @@ class Entity(ScopedModel):
         indexes = [
             models.Index(fields=["legal_form", "teryt"], name="entity_form_teryt"),
             models.Index(fields=["ps_granted_on"], name="entity_ps_granted"),
-            models.Index(fields=["name", "id"], name="entity_name"),
-            models.Index(fields=["teryt", "name"], name="entity_teryt_name"),
+            models.Index(fields=["sort_name", "id"], name="entity_sort_name"),
+            models.Index(fields=["teryt", "sort_name"], name="entity_teryt_sort_name"),
             # The list of one legal form by name (the API's and the catalogue's default order).
-            models.Index(fields=["legal_form", "name", "id"], name="entity_form_name"),
+            models.Index(fields=["legal_form", "sort_name", "id"], name="entity_form_sort_name"),
         ]
 
     def __str__(self) -> str:
@@ -180,6 +184,10 @@ class Entity(ScopedModel):
     def save(self, *args, **kwargs) -> None:
         if self.gmina_id is not None:
             self.teryt = self.gmina.code
+        self.sort_name = polish_sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
         # django-simple-history reads the saved row back to record the marks; the caller has it already.
         with system_scope("history of an entity being saved"):
             super().save(*args, **kwargs)

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from lacznik.core.text import polish_sort_key
 from lacznik.territory.models import Unit
 
 from . import exports
@@ -128,22 +127,16 @@ def _territory(params) -> dict:
     if not picked["gmi"].startswith(picked["pow"]) or not picked["pow"]:
         picked["gmi"] = ""
     units = Unit.objects.current()
-    voivodeships = units.voivodeships().values_list("code", "name", "level")
     territory = {
-        "voivodeships": sorted(
-            ((code, Unit.display(name, level)) for code, name, level in voivodeships),
-            key=lambda option: polish_sort_key(option[1]),
-        ),
+        "voivodeships": [(unit.code, unit.display_name) for unit in units.voivodeships().alphabetical()],
         "powiats": [],
         "gminas": [],
         **picked,
     }
     if len(picked["woj"]) == 2 and picked["woj"].isdigit():
-        powiats = units.powiats().filter(code__startswith=picked["woj"])
-        territory["powiats"] = sorted(powiats, key=lambda unit: polish_sort_key(unit.name))
+        territory["powiats"] = units.powiats().filter(code__startswith=picked["woj"]).alphabetical()
     if len(picked["pow"]) == 4 and picked["pow"].isdigit():
-        gminas = units.gminas().filter(code__startswith=picked["pow"])
-        territory["gminas"] = sorted(gminas, key=lambda unit: (polish_sort_key(unit.name), unit.kind))
+        territory["gminas"] = units.gminas().filter(code__startswith=picked["pow"]).alphabetical()
     if shown_by_pickers and len(teryt) >= 6:
         # A gmina's 6 digits (the map's) or its 7: the gmina of the picker, when it is that very unit.
         territory["gmi"] = next(

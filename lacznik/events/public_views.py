@@ -112,7 +112,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "form": form,
         "month_view": form.month_view,
         "kinds": EventKind.choices,
-        "voivodeships": Unit.objects.current().voivodeships().order_by("name"),
+        "voivodeships": Unit.objects.current().voivodeships().alphabetical(),
         "ical_query": _query(request),
         "list_query": _query(request, "widok", "miesiac"),
     }

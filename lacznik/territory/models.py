@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from lacznik.core.text import fold
+from lacznik.core.text import fold, polish_sort_key
 
 
 class UnitQuerySet(models.QuerySet):
@@ -24,6 +24,11 @@ class UnitQuerySet(models.QuerySet):
     def gminas(self) -> "UnitQuerySet":
         """Gminas proper (kinds 1, 2, 3), without their parts, districts and delegatury."""
         return self.filter(level=Unit.Level.GMINA, kind__in=Unit.GMINA_KINDS)
+
+    def alphabetical(self) -> list["Unit"]:
+        """The units in Polish alphabetical order of their names (a database sorts "Łódzkie" after
+        "Zachodniopomorskie")."""
+        return sorted(self, key=lambda unit: (polish_sort_key(unit.name), unit.code))
 
     def display_names(self, codes: Iterable[str] | None = None) -> dict[str, str]:
         """TERYT code → name as people write it (Unit.display), of the given codes or of every unit

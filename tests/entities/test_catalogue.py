@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from lacznik.entities.models import Mark
+from lacznik.entities.models import Entity, Mark
 from lacznik.entities.views import PAGE_SIZE
 from lacznik.territory.models import Unit
 from tests.helpers import login_verified
@@ -286,3 +286,31 @@ def test_no_hits_offer_no_downloads(client, db):
     html = client.get(reverse("entities:catalogue"), {"q": "nieistniejące"}).content.decode()
     assert "Znaleziono 0 podmiotów" in html and "Żaden podmiot nie pasuje" in html
     assert "Pobierz CSV" not in html and "Pokaż na mapie" not in html
+
+
+def test_a_list_by_name_is_in_polish_alphabetical_order(client, db):
+    for name in (
+        "Żłobek Zet",
+        "Zakład Aktywności",
+        "Łódzka Fundacja",
+        "Lubuska Spółdzielnia",
+        "Śląskie Koło",
+    ):
+        EntityFactory(name=name)
+    page = client.get(reverse("entities:catalogue"), {"sort": "nazwa"})
+    names = [hit.name for hit in page.context["entities"]]
+    assert names == [
+        "Lubuska Spółdzielnia",
+        "Łódzka Fundacja",
+        "Śląskie Koło",
+        "Zakład Aktywności",
+        "Żłobek Zet",
+    ]
+    backwards = client.get(reverse("entities:catalogue"), {"sort": "-nazwa"}).context["entities"]
+    assert [hit.name for hit in backwards] == names[::-1]
+    # A renamed entity moves to its new place (the key follows the name, update_fields or not).
+    entity = Entity.objects.unscoped(reason="test").get(name="Żłobek Zet")
+    entity.name = "Agencja Usług"
+    entity.save(update_fields=["name"])
+    first = client.get(reverse("entities:catalogue"), {"sort": "nazwa"}).context["entities"][0]
+    assert first.name == "Agencja Usług"

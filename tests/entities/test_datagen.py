@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db.models import F
 
 from lacznik.core.datagen import SYNTHETIC_DOMAIN, generate
+from lacznik.core.text import polish_sort_key
 from lacznik.entities import search
 from lacznik.entities.datagen import TRADES, clear_entities, synthetic_nip, synthetic_regon
 from lacznik.entities.filters import catalogue, public_entities
@@ -130,6 +131,9 @@ def test_offer_items_use_real_cpv_codes_of_the_trades(generated):
 def test_search_documents_are_what_the_application_computes_and_are_found(generated):
     ids = list(_entities().values_list("pk", flat=True))
     assert refresh_search_documents(ids) == 0, "the generator's documents equal entity_document()"
+    assert all(
+        entity.sort_name == polish_sort_key(entity.name) for entity in _entities().only("name", "sort_name")
+    )
 
     found = catalogue({"q": "usługami cateringowymi"}, public_entities())
     hits = search.ranked_ids(found.queryset, found.query, limit=1000)

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from lacznik.core.text import polish_sort_key
 from lacznik.entities import import_files
 from lacznik.entities.imports import ImportFileRejected, parse_file, run_import
 from lacznik.entities.models import Entity, OfferItem
@@ -364,6 +365,7 @@ def test_a_known_entity_is_updated_once_and_empty_cells_keep_its_values(terc, ma
     entity.refresh_from_db()
     item.refresh_from_db()
     assert (entity.name, entity.email, entity.teryt) == ("Nowa nazwa", "stary@przyklad.example", "1432013")
+    assert entity.sort_name == polish_sort_key("Nowa nazwa")  # the list by name follows the new name
     assert (item.description, item.teryt) == ("nowy opis", "1432013")
     assert entity.history.count() == history_before + 1
     assert entity.history.first().history_user == mazowsze_coordinator
