@@ -118,6 +118,13 @@ def open_data(request: HttpRequest) -> HttpResponse:
         ("forma", _("Legal form code; repeat the parameter for several forms.")),
         ("ps", _("1: social enterprises only; 0: entities without the status.")),
         ("teryt", _("TERYT code prefix: 2 digits a voivodeship, 4 a powiat, 7 a gmina.")),
+        (
+            "woj",
+            _(
+                "The catalogue page's territory pickers send woj (2 digits), pow (4) and gmi (7); the "
+                "downloads take them too and they narrow as teryt does. The API takes teryt."
+            ),
+        ),
         ("cpv", _("CPV division (2 digits), group (3 digits) or a whole code of the offer.")),
         ("znak", _("Code of a mark the entity holds, e.g. zakup-prospoleczny.")),
         ("sort", _("Order: trafnosc (relevance, with q), nazwa, -nazwa, najnowsze.")),
