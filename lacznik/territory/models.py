@@ -28,7 +28,9 @@ class UnitQuerySet(models.QuerySet):
     def alphabetical(self) -> list["Unit"]:
         """The units in Polish alphabetical order of their names (a database sorts "Łódzkie" after
         "Zachodniopomorskie")."""
-        return sorted(self, key=lambda unit: (polish_sort_key(unit.name), unit.code))
+        # Unordered in SQL: ORDER BY code would make SQLite walk every unit by code instead of the
+        # level's index.
+        return sorted(self.order_by(), key=lambda unit: (polish_sort_key(unit.name), unit.code))
 
     def display_names(self, codes: Iterable[str] | None = None) -> dict[str, str]:
         """TERYT code → name as people write it (Unit.display), of the given codes or of every unit

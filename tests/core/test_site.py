@@ -90,7 +90,7 @@ def test_htmx_is_served_locally_with_eval_off(client, db):
     html = client.get("/").content.decode()
     assert "/static/django_htmx/htmx-2" in html
     assert '"allowEval": false' in html
-    assert "http://" not in html.split("<body")[0].replace('http-equiv', '')
+    assert "http://" not in html.split("<body")[0].replace("http-equiv", "")
     assert "https://" not in html
 
 
@@ -105,15 +105,19 @@ def test_signed_in_pages_are_not_stored(client, advocate_146501, mazowsze_coordi
 
 
 def _production_env(**extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DEBUG", "LACZNIK_", "DJANGO_"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DEBUG", "LACZNIK_", "DJANGO_"))
+    }
     env.update(
         {
-        "DJANGO_SETTINGS_MODULE": "lacznik.settings",
-        "SECRET_KEY": "x7#kP2m!vQ9zL4wR8tY1uI6oE3aS5dF0gH_jK-lZ;cX/vB.nM,qW",
-        "ALLOWED_HOSTS": "lacznik.example",
-        "DATABASE_URL": "postgres://lacznik@127.0.0.1:5432/lacznik",
-        "EMAIL_HOST": "smtp.lacznik.example",
-        "LACZNIK_LOG_DIR": str(REPO / "var" / "log-check"),
+            "DJANGO_SETTINGS_MODULE": "lacznik.settings",
+            "SECRET_KEY": "x7#kP2m!vQ9zL4wR8tY1uI6oE3aS5dF0gH_jK-lZ;cX/vB.nM,qW",
+            "ALLOWED_HOSTS": "lacznik.example",
+            "DATABASE_URL": "postgres://lacznik@127.0.0.1:5432/lacznik",
+            "EMAIL_HOST": "smtp.lacznik.example",
+            "LACZNIK_LOG_DIR": str(REPO / "var" / "log-check"),
         }
     )
     env.update(extra)
@@ -123,7 +127,11 @@ def _production_env(**extra: str) -> dict[str, str]:
 def test_production_settings_pass_the_deployment_check():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO, env=_production_env(), capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -136,10 +144,21 @@ def test_production_cookies_are_host_only_and_secure():
     )
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=REPO, env=_production_env(), capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.stdout.split() == [
-        "__Host-session", "__Host-csrftoken", "True", "True", "True", "Lax", "31536000", "True"
+        "__Host-session",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "True",
+        "Lax",
+        "31536000",
+        "True",
     ], result.stderr
 
 
@@ -150,7 +169,11 @@ def test_production_cookies_are_host_only_and_secure():
 def test_production_refuses_unsafe_settings(extra):
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=REPO, env=_production_env(**extra), capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=_production_env(**extra),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
@@ -163,3 +186,35 @@ def test_the_home_page_searches_the_catalogue(client, db):
     assert 'name="q"' in html.split('role="search"')[1].split("</form>")[0]
     for path in ("/katalog/mapa/", "/katalog/dane-otwarte/", "/wydarzenia/"):
         assert f'href="{path}"' in html
+
+
+def test_the_menu_groups_a_roles_pages_under_dropdowns_and_keeps_the_public_ones_as_links(
+    client, mazowsze_coordinator
+):
+    from tests.helpers import login_verified
+
+    public = client.get("/katalog/").context["main_menu"]
+    assert all(entry["links"] == [] for entry in public)
+    html = client.get("/katalog/").content.decode()
+    assert 'data-bs-toggle="dropdown"' not in html and '<a class="nav-link active" href="/katalog/"' in html
+    assert [entry["label"] for entry in public][:4] == [
+        "Strona główna",
+        "Katalog podmiotów",
+        "Wydarzenia",
+        "Rzecznicy ES",
+    ]
+    assert next(entry for entry in public if entry["url"] == "/katalog/")["active"]
+
+    login_verified(client, mazowsze_coordinator)
+    menu = client.get("/podmioty/import/").context["main_menu"]
+    catalogue = next(entry for entry in menu if entry["label"] == "Katalog podmiotów")
+    assert [link["url"] for link in catalogue["links"]][:3] == [
+        "/katalog/",
+        "/podmioty/",
+        "/podmioty/import/",
+    ]
+    # The page's own entry is the current one, and its dropdown with it; nothing else is.
+    assert catalogue["active"] and [link["active"] for link in catalogue["links"]][:3] == [False, False, True]
+    assert sum(entry["active"] for entry in menu) == 1
+    html = client.get("/podmioty/import/").content.decode()
+    assert 'data-bs-toggle="dropdown"' in html and 'href="/podmioty/import/" aria-current="page"' in html
