@@ -22,6 +22,7 @@ PROFILE_FIELDS = [
     "founded_year",
     "employees",
 ]
+FOUNDED_FROM = 1800
 IDENTITY_FIELDS = ["name", "legal_form", "gmina", "krs", "nip", "regon"]
 
 
@@ -53,7 +54,17 @@ class EntityProfileForm(StyledFormMixin, ConcurrencyMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["seen_version"] = self.version_of(self.instance)
-        self.fields["founded_year"].widget.attrs.update(min=1800, max=date.today().year)
+        self.fields["founded_year"].widget.attrs.update(min=FOUNDED_FROM, max=date.today().year)
+
+    def clean_founded_year(self) -> int | None:
+        # Checked here too: the browser's min and max are off (novalidate) so that errors look alike.
+        year = self.cleaned_data.get("founded_year")
+        if year is not None and not FOUNDED_FROM <= year <= date.today().year:
+            raise forms.ValidationError(
+                _("Give a year from %(first)s to %(last)s.")
+                % {"first": FOUNDED_FROM, "last": date.today().year}
+            )
+        return year
 
 
 class EntityForm(EntityProfileForm):
@@ -153,6 +164,16 @@ class AnnualReportForm(StyledFormMixin, forms.ModelForm):
         year = self.cleaned_data["year"]
         if year >= date.today().year:
             raise forms.ValidationError(_("A report covers a year that has ended."))
+        # Only a social enterprise reports, for a year in which it held the status (UoES art. 10).
+        granted, lost = self.entity.ps_granted_on, self.entity.ps_lost_on
+        if granted is None or granted.year > year or (lost is not None and lost.year < year):
+            raise forms.ValidationError(
+                _(
+                    "The entity did not hold the social enterprise status in %(year)s: only a social "
+                    "enterprise reports, for the years in which it held the status."
+                )
+                % {"year": year}
+            )
         if AnnualReport.objects.filter(entity=self.entity, year=year).exists():
             raise forms.ValidationError(_("The report for %(year)s is already recorded.") % {"year": year})
         return year
@@ -162,6 +183,15 @@ class AnnualReportForm(StyledFormMixin, forms.ModelForm):
         if filed_on > date.today():
             raise forms.ValidationError(_("The filing date cannot be in the future."))
         return filed_on
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        year, filed_on = cleaned.get("year"), cleaned.get("filed_on")
+        if year and filed_on and filed_on.year <= year:
+            self.add_error(
+                "filed_on", _("A report for %(year)s is filed after the year ends.") % {"year": year}
+            )
+        return cleaned
 
 
 class OfferItemForm(StyledFormMixin, forms.ModelForm):

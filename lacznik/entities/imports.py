@@ -230,6 +230,7 @@ def _group_rows(parsed: ParsedFile, errors: list[RowError]) -> list[_Group]:
         cells = {column: _normalise(column, raw.get(column, ""), legal_forms) for column in parsed.columns}
         ids = {kind: cells[kind] for kind in IDENTIFIERS if cells.get(kind)}
         if not ids:
+            # Still an entity of its own below, so that the row's other problems are listed too.
             errors.append(
                 RowError(
                     number,
@@ -240,7 +241,6 @@ def _group_rows(parsed: ParsedFile, errors: list[RowError]) -> list[_Group]:
                     ),
                 )
             )
-            continue
         hits: list[_Group] = []
         for kind, value in ids.items():
             found = by_identifier.get((kind, value))
@@ -545,7 +545,10 @@ def _check_offers(
                 RowError(
                     number,
                     "oferta_cpv",
-                    gettext("There is no such code in the CPV 2008 dictionary."),
+                    gettext(
+                        "There is no such code in the CPV 2008 dictionary: a code of the retired CPV 2003 "
+                        "vocabulary, or a wrong check digit? Give a current code such as 55520000-1."
+                    ),
                     raw_cpv,
                 )
             )

@@ -1,6 +1,7 @@
 """Keeping entities: coordinators and OWES advisors in their territory, PES representatives for their
 own entity. Thin views: the access rule is in access.py, the writes in services.py."""
 
+import re
 from datetime import date
 
 from django.contrib import messages
@@ -9,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -60,8 +63,13 @@ def manage_list(request: HttpRequest) -> HttpResponse:
     entities = editable_entities(request.user).select_related("gmina__parent")
     query = request.GET.get("q", "").strip()[:100]
     if query:
+        # An identifier as people write it ("796-419-52-91", "PL7964195291", "0000123456").
+        digits = re.sub(r"\D", "", query)
         entities = (
-            entities.filter(name__icontains=query) | entities.filter(nip=query) | entities.filter(krs=query)
+            entities.filter(name__icontains=query)
+            | entities.filter(nip=digits or query)
+            | entities.filter(krs=digits or query)
+            | entities.filter(regon=digits or query)
         )
     page = Paginator(entities.order_by("sort_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -173,7 +181,7 @@ def _conflict(form, entity: Entity) -> bool:
             _(
                 "%(who)s changed this entity at %(when)s, after you opened the form. Open it again to see their changes."
             )
-            % {"who": who, "when": entity.updated_at.strftime("%Y-%m-%d %H:%M")},
+            % {"who": who, "when": timezone.localtime(entity.updated_at).strftime("%Y-%m-%d %H:%M")},
         )
         return True
     return False
@@ -229,10 +237,15 @@ def annual_report(request: HttpRequest, pk: int) -> HttpResponse:
     entity = _editable_or_404(request, pk)
     if not may_grant_status(request.user, entity):
         raise Http404
-    form = AnnualReportForm(request.POST or None, entity=entity, initial={"year": report_year()})
+    # From the list of missing reports: that year, and back to the list afterwards.
+    year = request.GET.get("rok", "")
+    initial = {"year": int(year) if year.isdigit() else report_year()}
+    form = AnnualReportForm(request.POST or None, entity=entity, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.record_annual_report(report=form.save(commit=False), by=request.user)
         messages.success(request, _("The annual report was recorded."))
+        if year.isdigit():
+            return redirect(f"{reverse('entities:missing_reports')}?rok={year}")
         return redirect("entities:manage_detail", pk=entity.pk)
     return render(request, "entities/annual_report_form.html", {"form": form, "entity": entity})
 

@@ -421,3 +421,13 @@ def test_progress_is_reported_while_rows_are_checked(register, mazowsze_coordina
     )
     # Every 500 rows, and at the last row (a writing job then says it is saving).
     assert seen == [(500, 1200), (1000, 1200), (1200, 1200)]
+
+
+def test_a_row_without_an_identifier_has_its_other_problems_listed_too(register, mazowsze_coordinator):
+    errors = rejected(
+        csv_file([row(1), row(2, nip="", teryt_gminy="2862011", forma_prawna="partia")]), mazowsze_coordinator
+    )
+    assert "at least one identifier" in problem_at(errors, 3, "nip").reason
+    assert "outside your territory" in problem_at(errors, 3, "teryt_gminy").reason
+    assert problem_at(errors, 3, "forma_prawna")
+    assert {error.row for error in errors} == {3}

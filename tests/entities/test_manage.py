@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from lacznik.entities.manage_views import report_year
-from lacznik.entities.models import Entity, OfferItem
+from lacznik.entities.models import AnnualReport, Entity, OfferItem
 from tests.helpers import login_verified
 
 from .factories import EntityFactory, OfferItemFactory
@@ -57,7 +57,14 @@ def test_a_gmina_outside_the_scope_cannot_be_chosen(client, mazowsze_coordinator
 
 @pytest.mark.parametrize(
     "field, value",
-    [("nip", "8567346216"), ("regon", "192598185"), ("krs", "12345"), ("legal_form", "partia-polityczna")],
+    [
+        ("nip", "8567346216"),
+        ("regon", "192598185"),
+        ("krs", "12345"),
+        ("legal_form", "partia-polityczna"),
+        ("founded_year", "2999"),
+        ("founded_year", "1700"),
+    ],
 )
 def test_bad_identifiers_and_forms_are_refused(client, mazowsze_coordinator, gminas, field, value):
     login_verified(client, mazowsze_coordinator)
@@ -66,6 +73,15 @@ def test_bad_identifiers_and_forms_are_refused(client, mazowsze_coordinator, gmi
     )
     assert field in response.context["form"].errors
     assert not entities().exists()
+
+
+def test_the_list_finds_an_identifier_as_people_write_it(client, mazowsze_coordinator, db):
+    entity = EntityFactory(name="Kąsek Przykładowy", nip="8567346215", krs="0000123456")
+    EntityFactory(name="Inny Podmiot")
+    login_verified(client, mazowsze_coordinator)
+    for query in ("856-734-62-15", "PL 8567346215", "0000123456", "Kąsek"):
+        page = client.get(reverse("entities:manage_list"), {"q": query}).context["page"]
+        assert [found.pk for found in page] == [entity.pk], query
 
 
 def test_an_identifier_is_required(client, mazowsze_coordinator, gminas):
@@ -219,6 +235,36 @@ def test_missing_annual_reports_are_listed_until_recorded(client, mazowsze_coord
     )
     assert response.status_code == 302
     assert owing.name not in client.get(reverse("entities:missing_reports")).content.decode()
+
+
+def test_an_annual_report_only_for_a_year_with_the_status_and_filed_after_it(
+    client, mazowsze_coordinator, db
+):
+    year = report_year()
+    enterprise = EntityFactory(ps_granted_on=date(year, 6, 1), ps_decision_number="1")
+    without = EntityFactory(name="Bez Statusu Przykładowa")
+    login_verified(client, mazowsze_coordinator)
+    # No status, no report (and no button offering one).
+    assert (
+        "Odnotuj sprawozdanie"
+        not in client.get(reverse("entities:manage_detail", args=[without.pk])).content.decode()
+    )
+    response = client.post(
+        reverse("entities:annual_report", args=[without.pk]), {"year": year, "filed_on": f"{year + 1}-02-01"}
+    )
+    assert "nie miał statusu przedsiębiorstwa społecznego w " in response.content.decode()
+    url = reverse("entities:annual_report", args=[enterprise.pk])
+    # A year before the status was granted, a filing date inside the year reported.
+    before = client.post(url, {"year": year - 1, "filed_on": f"{year}-02-01"})
+    assert "year" in before.context["form"].errors
+    early = client.post(url, {"year": year, "filed_on": f"{year}-12-01"})
+    assert "filed_on" in early.context["form"].errors
+    assert not AnnualReport.objects.exists()
+    # From the list of missing reports: the year is the list's, and saving returns to the list.
+    assert client.get(f"{url}?rok={year}").context["form"].initial["year"] == year
+    done = client.post(f"{url}?rok={year}", {"year": year, "filed_on": f"{year + 1}-02-01"})
+    assert done["Location"] == f"{reverse('entities:missing_reports')}?rok={year}"
+    assert AnnualReport.objects.get().year == year
 
 
 def test_representative_adds_publishes_and_hides_offer(client, representative, cpv_register):
