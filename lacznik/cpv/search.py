@@ -2,8 +2,10 @@
 
 A word matches when the folded name contains it (so an unfinished word typed in the field already
 finds codes: "posil" finds "posiłków") or when one of its lemmas is a lemma of a word of the name
-(so "posiłki" finds "posiłków" and "usługami" finds "Usługi"). Lemmas come from Morfeusz 2, as in
-the catalogue's search (lacznik.entities.search); diacritics never matter. All words must match.
+(so "posiłki" finds "posiłków" and "usługami" finds "Usługi"), or when the English name contains it
+(Polish offers say "catering", which the Polish names call "dostarczanie posiłków"). Lemmas come from
+Morfeusz 2, as in the catalogue's search (lacznik.entities.search); diacritics never matter. All words
+must match.
 """
 
 import re
@@ -38,7 +40,7 @@ def search_codes(text: str, queryset: QuerySet | None = None) -> QuerySet:
         return queryset.filter(code__startswith=digits)
     match = Q()
     for word in words(text)[:MAX_QUERY_WORDS]:
-        term = Q(search_name__contains=fold(word))
+        term = Q(search_name__contains=fold(word)) | Q(name_en__icontains=fold(word))
         for key in word_keys(word):
             term |= Q(search_document__contains=f" {key} ")
         match &= term

@@ -2,7 +2,7 @@ import re
 
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.db.models.functions import Substr
+from django.db.models.functions import Length, Substr
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
@@ -65,7 +65,9 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q") or (request.GET.get(field, "") if field else "")
     query = " ".join(text.split())[:MAX_QUERY_LENGTH]
     target = request.GET.get("cel", "")
-    codes = search_codes(query).order_by("level", "code") if query else CpvCode.objects.none()
+    # The widest codes first and, within a level, the shortest names: "Usługi sprzątania" before
+    # "Usługi sprzątania i zamiatania ulic".
+    codes = search_codes(query).order_by("level", Length("name"), "code") if query else CpvCode.objects.none()
     matches = list(codes[: SUGGESTIONS + 1])
     context = {
         "query": query,

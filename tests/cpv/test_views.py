@@ -1,5 +1,7 @@
 """The public CPV dictionary: pages, the suggestion list of the field, and the API (issue #5 point 4)."""
 
+import re
+
 from lacznik.cpv.models import CpvCode
 
 NBSP = "\xa0"
@@ -121,3 +123,16 @@ def test_api_gives_one_code_with_its_chain(client, cpv_register):
     assert detail["ancestors"] == ["55000000-0", "55500000-5"] and detail["parent"] == "55500000-5"
     assert detail["children"] == ["55521000-8", "55522000-5", "55523000-2", "55524000-9"]
     assert client.get("/api/v1/cpv/codes/74700000-7").status_code == 404
+
+
+def test_suggestions_know_catering_and_put_the_plain_service_before_its_narrower_kinds(client, cpv_register):
+    def picks(text: str) -> list[str]:
+        html = client.get("/cpv/podpowiedzi/", {"q": text}, headers={"HX-Request": "true"}).content.decode()
+        return re.findall(r'data-cpv-pick="([\d-]+)"', html)
+
+    # The Polish names say "dostarczanie posiłków"; offers say "catering" (the English names do).
+    catering = picks("catering")
+    assert "55520000-1" in catering[:3] and "55524000-9" in catering
+    cleaning = picks("sprzątanie")
+    # Within a level the shortest name first: "Usługi sprzątania" before "… sprzątania i zamiatania ulic".
+    assert cleaning.index("90910000-9") < cleaning.index("90610000-6")
