@@ -82,7 +82,9 @@ class CpvCodeWidget(forms.TextInput):
         widget["attrs"].update(
             {
                 "id": element_id,
-                "aria-describedby": " ".join(filter(None, [described_by, help_id])),
+                "aria-describedby": " ".join(
+                    filter(None, [described_by, f"{element_id}_cpv_chosen", help_id])
+                ),
                 "data-cpv-input": "",
                 "hx-get": f"{reverse('cpv:suggestions')}?pole={name}&cel={element_id}",
                 "hx-trigger": "input changed delay:300ms, search",
@@ -95,10 +97,23 @@ class CpvCodeWidget(forms.TextInput):
             "help_id": help_id,
             "status_id": status_id,
             "list_id": list_id,
+            "chosen_id": f"{element_id}_cpv_chosen",
+            "chosen": _chosen_name(value),
             "index_url": reverse("cpv:index"),
             "script": static("cpv/cpv-code-field.js"),
         }
         return context
+
+
+def _chosen_name(value) -> str:
+    """The name of the code the field holds, shown under it ("" for none or a code still mistyped)."""
+    if isinstance(value, CpvCode):
+        return value.name
+    code = str(value or "").strip()
+    if not _TYPED_CODE.fullmatch(code):
+        return ""
+    found = CpvCode.objects.filter(code=code).values_list("name", flat=True).first()
+    return found or ""
 
 
 class CpvCodeField(forms.Field):

@@ -76,8 +76,13 @@ def test_the_widget_is_a_labelled_text_input_with_an_htmx_suggestion_list(cpv_re
     # Without JavaScript it is a plain text input; htmx asks the suggestion endpoint as the user types.
     assert 'hx-get="/cpv/podpowiedzi/?pole=cpv&amp;cel=id_cpv"' in html
     assert 'hx-target="#id_cpv_cpv_list"' in html
-    assert 'aria-describedby="id_cpv_cpv_help"' in html and 'id="id_cpv_cpv_help"' in html
+    assert 'aria-describedby="id_cpv_cpv_chosen id_cpv_cpv_help"' in html and 'id="id_cpv_cpv_help"' in html
     assert 'id="id_cpv_cpv_status" class="visually-hidden" role="status"' in html
+    # The code held is named under the field (a representative sees what "55520000-1" is).
+    assert (
+        '<p id="id_cpv_cpv_chosen" class="form-text fw-semibold mb-0" data-cpv-chosen-name>Usługi dostarczania posiłków</p>'
+        in html
+    )
     assert '<script src="/static/cpv/cpv-code-field.js" defer></script>' in html
     assert "<script>" not in html and "hx-on" not in html and "style=" not in html
     assert '<label for="id_cpv">' in str(form["cpv"].label_tag())

@@ -37,6 +37,8 @@ def test_typing_words_suggests_codes_and_the_keyboard_picks_one(browser, live_di
     assert field.evaluate("element => element === document.activeElement")
     assert page.locator("[data-cpv-pick]").count() == 0
     assert page.locator("#id_cpv_cpv_status").inner_text() == "Wybrano: 15894210-6 Posiłki szkolne"
+    # The chosen code's name is shown under the field, not only said.
+    assert page.locator("#id_cpv_cpv_chosen").inner_text() == "Posiłki szkolne"
     page.get_by_role("button", name="Zapisz").click()
     page.locator("#chosen").wait_for()
     assert page.locator("#chosen").inner_text() == "15894210-6 Posiłki szkolne"
@@ -51,6 +53,14 @@ def test_typing_words_suggests_codes_and_the_keyboard_picks_one(browser, live_di
     field.press_sequentially("1", delay=20)  # "55521" narrows the list
     page.locator('[data-cpv-pick="55521000-8"]').click()
     assert field.input_value() == "55521000-8"
+
+    # A click elsewhere closes the list (it would cover the fields below).
+    field.fill("")
+    field.press_sequentially("5552", delay=20)
+    page.locator('[data-cpv-pick="55520000-1"]').wait_for()
+    assert page.locator("#id_cpv_cpv_chosen").inner_text() == ""  # typing forgets the name shown
+    page.mouse.click(1, 1)
+    assert page.locator("[data-cpv-pick]").count() == 0
     context.close()
 
 
