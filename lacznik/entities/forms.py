@@ -124,7 +124,8 @@ class EntityForm(EntityProfileForm):
             "regon",
             "krs",
         }:
-            raise forms.ValidationError(_("Give at least one identifier: NIP, REGON or KRS."))
+            # Next to the NIP field, the first of the three (the summary links to it).
+            self.add_error("nip", _("Give at least one identifier: NIP, REGON or KRS."))
         return cleaned
 
 

@@ -150,9 +150,11 @@ def entity_history(entity: Entity) -> list[dict]:
     """The latest changes of an entity and of its offer items, newest first, each with who, why and
     what changed (field, old value, new value)."""
     records = list(entity.history.select_related("history_user").order_by("-history_date")[:HISTORY_SHOWN])
-    records += OfferItem.history.filter(entity_id=entity.pk).select_related("history_user").order_by(
-        "-history_date"
-    )[:HISTORY_SHOWN]
+    records += (
+        OfferItem.history.filter(entity_id=entity.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:HISTORY_SHOWN]
+    )
     records.sort(key=lambda record: record.history_date, reverse=True)
     rows = []
     for record in records[:HISTORY_SHOWN]:
@@ -332,4 +334,5 @@ def offer_publish(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, _("The item is published.") if publish else _("The item is hidden from the catalogue.")
     )
-    return redirect("entities:manage_detail", pk=item.entity_id)
+    # Back to the item's row, not the top of a long offer.
+    return redirect(reverse("entities:manage_detail", args=[item.entity_id]) + f"#oferta-{item.pk}")

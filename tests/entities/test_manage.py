@@ -89,7 +89,9 @@ def test_an_identifier_is_required(client, mazowsze_coordinator, gminas):
     response = client.post(
         reverse("entities:create"), {**NEW_ENTITY, "gmina": gminas["1465011"].pk, "nip": ""}
     )
-    assert response.context["form"].non_field_errors()
+    assert response.context["form"].errors["nip"] == [
+        "Podaj co najmniej jeden identyfikator: NIP, REGON lub KRS."
+    ]
     assert not entities().exists()
 
 
@@ -312,3 +314,28 @@ def test_warmia_coordinator_cannot_touch_mazowsze_offer(client, warmia_coordinat
     assert client.post(reverse("entities:offer_publish", args=[item.pk]), {"publish": "0"}).status_code == 404
     item.refresh_from_db()
     assert item.is_published
+
+
+def test_the_keepers_page_shows_the_entitys_data_and_returns_to_the_item_after_hiding_it(
+    client, mazowsze_coordinator, cpv_register
+):
+    entity = EntityFactory(
+        nip="8567346215", krs="0000123456", email="biuro@przyklad.example", ps_granted_on=date(2024, 5, 6),
+        ps_decision_number="WPS.7.2024",
+    )  # fmt: skip
+    item = OfferItemFactory(entity=entity, name="Obiady")
+    login_verified(client, mazowsze_coordinator)
+    html = client.get(reverse("entities:manage_detail", args=[entity.pk])).content.decode()
+    assert "NIP 8567346215 · KRS 0000123456" in html and "biuro@przyklad.example" in html
+    assert "od 6 maja 2024, decyzja wojewody nr WPS.7.2024" in html
+    hidden = client.post(reverse("entities:offer_publish", args=[item.pk]), {"publish": "0"})
+    assert hidden["Location"].endswith(f"#oferta-{item.pk}")
+    assert f'id="oferta-{item.pk}"' in client.get(hidden["Location"]).content.decode()
+
+
+def test_a_representative_is_told_who_keeps_the_rest(client, representative, db):
+    entity = EntityFactory(code="1465011")
+    entity.representatives.add(representative)
+    login_verified(client, representative)
+    html = client.get(reverse("entities:edit", args=[entity.pk])).content.decode()
+    assert "Nazwę, formę prawną, gminę i identyfikatory prowadzi koordynator regionalny" in html
