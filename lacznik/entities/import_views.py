@@ -74,8 +74,16 @@ class UploadForm(forms.Form):
             self.add_error("file", _("The file is larger than 20 MB. Split it into smaller files."))
 
 
-def _page_context(form: UploadForm, problems=(), warnings=()) -> dict:
+RECENT_JOBS = 10
+
+
+def _page_context(form: UploadForm, user, problems=(), warnings=()) -> dict:
     return {
+        "check_kind": import_files.CHECK_KIND,
+        # The user's own latest checks and imports, to go back to a preview or a result.
+        "recent": Job.objects.filter(kind__in=KINDS, created_by=user).defer("payload", "error_report")[
+            :RECENT_JOBS
+        ],
         "form": form,
         "columns": import_files.COLUMNS,
         "legal_forms": import_files.legal_form_choices(),
@@ -100,7 +108,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 def _upload(request: HttpRequest) -> HttpResponse:
     """The upload form, the template and the documentation of the columns."""
     if request.method != "POST":
-        return render(request, "entities/import_upload.html", _page_context(UploadForm()))
+        return render(request, "entities/import_upload.html", _page_context(UploadForm(), request.user))
     form = UploadForm(request.POST, request.FILES, too_large=getattr(request, "import_too_large", False))
     if form.is_valid():
         try:
@@ -109,11 +117,11 @@ def _upload(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "entities/import_upload.html",
-                _page_context(form, rejected.errors, rejected.warnings),
+                _page_context(form, request.user, rejected.errors, rejected.warnings),
             )
         job = import_jobs.start_import_job(parsed=parsed, user=request.user, language=get_language() or "pl")
         return redirect("entities:import_job", pk=job.pk)
-    return render(request, "entities/import_upload.html", _page_context(form))
+    return render(request, "entities/import_upload.html", _page_context(form, request.user))
 
 
 @require_safe
@@ -141,7 +149,11 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress, then the problems or the preview of a check; POST confirms a clean check."""
     job = _own_job(request, pk)
     if request.method == "POST":
-        if job.kind != import_files.CHECK_KIND or job.status != Job.Status.DONE or not job.result.get("valid"):
+        if (
+            job.kind != import_files.CHECK_KIND
+            or job.status != Job.Status.DONE
+            or not job.result.get("valid")
+        ):
             messages.error(request, _("Only a checked file without problems can be imported."))
             return redirect("entities:import_job", pk=job.pk)
         write = import_jobs.confirm_import(check=job, user=request.user)
@@ -234,7 +246,9 @@ def import_job_sample(code: str) -> Sample:
         ],
         source={"format": "CSV", "encoding": "UTF-8"},
     )
-    job = Job.objects.create(kind=import_files.CHECK_KIND, created_by=owner, total=1, payload=parsed.to_payload())
+    job = Job.objects.create(
+        kind=import_files.CHECK_KIND, created_by=owner, total=1, payload=parsed.to_payload()
+    )
     job.move_to(Job.Status.RUNNING)
     job.move_to(
         Job.Status.DONE,

@@ -27,7 +27,7 @@ from .forms import (
     OfferItemForm,
     SocialEnterpriseStatusForm,
 )
-from .models import Entity, OfferItem
+from .models import AnnualReport, Entity, OfferItem
 
 PAGE_SIZE = 25
 
@@ -126,6 +126,7 @@ HISTORY_SHOWN = 20
 HISTORY_HIDDEN = {
     Entity: ("id", "search_document", "updated_at", "created_at", "gmina"),
     OfferItem: ("id", "entity", "teryt", "created_at"),
+    AnnualReport: ("id", "entity"),
 }
 REASONS = {
     "entities.entity.created": gettext_lazy("entity added"),
@@ -136,6 +137,7 @@ REASONS = {
     "entities.offer.changed": gettext_lazy("offer item edited"),
     "entities.offer.published": gettext_lazy("offer item published"),
     "entities.offer.unpublished": gettext_lazy("offer item hidden"),
+    "entities.report.recorded": gettext_lazy("annual report recorded"),
 }
 
 
@@ -150,11 +152,12 @@ def entity_history(entity: Entity) -> list[dict]:
     """The latest changes of an entity and of its offer items, newest first, each with who, why and
     what changed (field, old value, new value)."""
     records = list(entity.history.select_related("history_user").order_by("-history_date")[:HISTORY_SHOWN])
-    records += (
-        OfferItem.history.filter(entity_id=entity.pk)
-        .select_related("history_user")
-        .order_by("-history_date")[:HISTORY_SHOWN]
-    )
+    for related in (OfferItem, AnnualReport):
+        records += (
+            related.history.filter(entity_id=entity.pk)
+            .select_related("history_user")
+            .order_by("-history_date")[:HISTORY_SHOWN]
+        )
     records.sort(key=lambda record: record.history_date, reverse=True)
     rows = []
     for record in records[:HISTORY_SHOWN]:

@@ -65,6 +65,7 @@ def set_offer_item_published(*, item: OfferItem, published: bool, by: User | Non
 @transaction.atomic
 def record_annual_report(*, report: AnnualReport, by: User | None) -> AnnualReport:
     report._history_user = by
+    report._change_reason = "entities.report.recorded"
     report.save()
     return report
 

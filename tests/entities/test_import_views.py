@@ -60,6 +60,14 @@ def test_upload_check_preview_confirm(client, terc, mazowsze_coordinator):
     assert Job.objects.filter(kind=import_files.WRITE_KIND).count() == 1
     assert counts() == (2, 2, 1, 1)
 
+    # The upload page leads back to both, newest first.
+    page = client.get(reverse("entities:import")).content.decode()
+    recent = page.split("Your recent files")[1].split("</table>")[0]
+    assert recent.index(reverse("entities:import_job", args=[write.pk])) < recent.index(
+        reverse("entities:import_job", args=[check.pk])
+    )
+    assert "2 new, 0 updated · imported" in recent
+
 
 def test_a_file_with_problems_lists_them_and_offers_them_as_csv(client, terc, mazowsze_coordinator):
     login_verified(client, mazowsze_coordinator)

@@ -267,6 +267,10 @@ def test_an_annual_report_only_for_a_year_with_the_status_and_filed_after_it(
     done = client.post(f"{url}?rok={year}", {"year": year, "filed_on": f"{year + 1}-02-01"})
     assert done["Location"] == f"{reverse('entities:missing_reports')}?rok={year}"
     assert AnnualReport.objects.get().year == year
+    # The report is in the entity's history, who and when.
+    history = client.get(reverse("entities:manage_detail", args=[enterprise.pk])).context["history"]
+    assert history[0]["reason"] == "odnotowano sprawozdanie roczne"
+    assert history[0]["record"].history_user == mazowsze_coordinator
 
 
 def test_representative_adds_publishes_and_hides_offer(client, representative, cpv_register):
