@@ -1,6 +1,7 @@
 from datetime import date
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from lacznik.accounts.forms import StyledFormMixin
@@ -196,7 +197,7 @@ class AnnualReportForm(StyledFormMixin, forms.ModelForm):
 
 
 class OfferItemForm(StyledFormMixin, forms.ModelForm):
-    cpv = CpvCodeField(label=_("CPV code"))
+    cpv = CpvCodeField(label=capfirst(_("CPV code")))
 
     class Meta:
         model = OfferItem
