@@ -144,6 +144,9 @@ class _Group:
     rows: int = 0
 
 
+MAX_PREVIEW = 1_000
+
+
 @dataclass
 class ImportReport:
     """What an import did (or, checked with dry_run, would do)."""
@@ -159,6 +162,9 @@ class ImportReport:
     source: dict[str, Any] = field(default_factory=dict)
     dry_run: bool = False
     entity_ids: list[int] = field(default_factory=list)
+    # What happens to each entity, the first MAX_PREVIEW of preview_total (row, name, action, columns).
+    preview: list[dict[str, Any]] = field(default_factory=list)
+    preview_total: int = 0
 
     @property
     def changes(self) -> int:
@@ -474,6 +480,7 @@ def check_rows(
                         group.values.get(column, ""),
                     )
                 )
+        changed = []
         if not problems:
             entity.teryt = entity.gmina.code
             entity.sort_name = polish_sort_key(entity.name)
@@ -487,7 +494,10 @@ def check_rows(
                         plan.moved_entities.append(entity)
                 else:
                     report.entities_unchanged += 1
+        offers_before = len(plan.new_offers), len(plan.changed_offers)
         _check_offers(group, entity, cpv_codes, offers, plan, errors)
+        if not problems:
+            _preview(report, group, entity, changed, offers_before, plan)
         if progress is not None and (done + group.rows) // PROGRESS_EVERY != done // PROGRESS_EVERY:
             progress(min(done + group.rows, total), total)
         done += group.rows
@@ -508,6 +518,35 @@ def check_rows(
     report.offers_created = len(plan.new_offers)
     report.offers_updated = len(plan.changed_offers)
     return plan
+
+
+def _preview(
+    report: ImportReport,
+    group: _Group,
+    entity: Entity,
+    changed: list[str],
+    offers_before: tuple[int, int],
+    plan: _Plan,
+) -> None:
+    """One line of the preview: what the import does with this entity (nothing: no line)."""
+    new_offers = len(plan.new_offers) - offers_before[0]
+    changed_offers = len(plan.changed_offers) - offers_before[1]
+    if group.existing is not None and not changed and not new_offers and not changed_offers:
+        return
+    report.preview_total += 1
+    if len(report.preview) < MAX_PREVIEW:
+        report.preview.append(
+            {
+                "row": group.first_row,
+                "name": entity.name,
+                "action": "new" if group.existing is None else "updated" if changed else "offer",
+                "columns": [
+                    COLUMN_OF.get(name.removesuffix("_id"), COLUMN_OF.get(name, name)) for name in changed
+                ],
+                "offers_new": new_offers,
+                "offers_updated": changed_offers,
+            }
+        )
 
 
 def _check_offers(

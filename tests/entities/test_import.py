@@ -362,6 +362,17 @@ def test_a_known_entity_is_updated_once_and_empty_cells_keep_its_values(terc, ma
         user=mazowsze_coordinator,
     )
     assert (report.entities_updated, report.offers_updated, report.offers_created) == (1, 1, 0)
+    # The preview names what changes: the columns of the entity and its offer items.
+    assert report.preview == [
+        {
+            "row": 2,
+            "name": "Nowa nazwa",
+            "action": "updated",
+            "columns": ["nazwa", "teryt_gminy"],
+            "offers_new": 0,
+            "offers_updated": 1,
+        }
+    ]
     entity.refresh_from_db()
     item.refresh_from_db()
     assert (entity.name, entity.email, entity.teryt) == ("Nowa nazwa", "stary@przyklad.example", "1432013")

@@ -46,6 +46,16 @@ def test_upload_check_preview_confirm(client, terc, mazowsze_coordinator):
 
     preview = client.get(response["Location"]).content.decode()
     assert "What the import will do" in preview and "Import the file" in preview
+    # Each entity of the file with what will happen to it.
+    check.refresh_from_db()
+    lines = check.result["preview"]
+    assert [(line["row"], line["action"], line["offers_new"]) for line in lines] == [
+        (2, "new", 1),
+        (3, "new", 0),
+    ]
+    assert (
+        "What happens to each entity of the file" in preview and "Spółdzielnia Socjalna Testowa 1" in preview
+    )
 
     confirmed = client.post(reverse("entities:import_job", args=[check.pk]))
     write = Job.objects.get(kind=import_files.WRITE_KIND)
