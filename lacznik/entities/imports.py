@@ -41,6 +41,7 @@ from .import_files import (
     CHANGE_REASON,
     COLUMN_NAMES,
     COLUMN_OF,
+    COLUMNS,
     COMPARED,
     ENTITY_COLUMNS,
     FIELD_OF,
@@ -232,8 +233,20 @@ def _group_rows(parsed: ParsedFile, errors: list[RowError]) -> list[_Group]:
     legal_forms = _legal_form_names()
     groups: list[_Group] = []
     by_identifier: dict[tuple[str, str], _Group] = {}
+    example = {column.name: _normalise(column.name, column.example, legal_forms) for column in COLUMNS}
     for number, raw in parsed.rows:
         cells = {column: _normalise(column, raw.get(column, ""), legal_forms) for column in parsed.columns}
+        if all(cells.get(name) == example[name] for name in ("nazwa", "nip")):
+            errors.append(
+                RowError(
+                    number,
+                    "nazwa",
+                    gettext(
+                        "This is the template's example row: replace it with your entities or delete it."
+                    ),
+                    cells["nazwa"],
+                )
+            )
         ids = {kind: cells[kind] for kind in IDENTIFIERS if cells.get(kind)}
         if not ids:
             # Still an entity of its own below, so that the row's other problems are listed too.

@@ -392,11 +392,18 @@ def test_the_template_files_match_the_columns_and_import(terc, mazowsze_coordina
     static = Path(settings.BASE_DIR) / "lacznik/entities/static/entities/szablon-importu-pes.csv"
     parsed = parse_file(static.read_bytes())
     assert parsed.columns == import_files.COLUMN_NAMES and not parsed.warnings
-    assert run_import(parsed, user=mazowsze_coordinator, dry_run=True).entities_created == 1
+    # Sent unchanged, its example row would add "Spółdzielnia Socjalna Przykład": refused as the example.
+    with pytest.raises(ImportFileRejected) as caught:
+        run_import(parsed, user=mazowsze_coordinator, dry_run=True)
+    assert [(error.row, error.column) for error in caught.value.errors] == [(2, "nazwa")]
+    assert "template's example row" in caught.value.errors[0].reason
     from_xlsx = parse_file(import_files.template_xlsx())
     assert from_xlsx.rows == parsed.rows
     # Its sheet of legal forms is the template's own reference: no warning of an unread sheet.
     assert from_xlsx.warnings == []
+    # With the example replaced, every other cell of it imports.
+    parsed.rows[0][1]["nazwa"] = "Spółdzielnia Socjalna Nasza"
+    assert run_import(parsed, user=mazowsze_coordinator, dry_run=True).entities_created == 1
 
 
 def test_a_check_writes_nothing(register, mazowsze_coordinator):
