@@ -181,13 +181,25 @@ def _conflict(form, entity: Entity) -> bool:
     if seen and seen != current:
         last = entity.history.select_related("history_user").order_by("-history_date").first()
         who = str(last.history_user) if last and last.history_user else _("someone")
+        fields = ", ".join(
+            str(change.field) for change in (changes_of(last, exclude=HISTORY_HIDDEN[Entity]) if last else [])
+        )
         form.add_error(
             None,
             _(
-                "%(who)s changed this entity at %(when)s, after you opened the form. Open it again to see their changes."
+                "%(who)s changed this entity at %(when)s (%(fields)s), after you opened the form. Check the "
+                "fields below: saving again keeps what you typed there; opening the form again shows their "
+                "version."
             )
-            % {"who": who, "when": timezone.localtime(entity.updated_at).strftime("%Y-%m-%d %H:%M")},
+            % {
+                "who": who,
+                "when": timezone.localtime(entity.updated_at).strftime("%Y-%m-%d %H:%M"),
+                "fields": fields or "—",
+            },
         )
+        # The form now knows their version, so a second save is a decision, not a second refusal.
+        form.data = form.data.copy()
+        form.data[form.add_prefix("seen_version")] = current
         return True
     return False
 

@@ -181,9 +181,20 @@ def test_two_editors_do_not_overwrite_each_other(client, mazowsze_coordinator, r
         {"description": "Zmiana przedstawiciela.", "seen_version": seen},
     )
     assert response.status_code == 200
-    assert str(mazowsze_coordinator) in response.content.decode()
+    html = response.content.decode()
+    assert str(mazowsze_coordinator) in html and "(opis)" in html
     entity.refresh_from_db()
     assert entity.description == "Zmiana koordynatora."
+    # Having seen the warning, saving again keeps the representative's text (no refusal loop).
+    again = response.context["form"]["seen_version"].value()
+    assert again == entity.updated_at.isoformat()
+    response = client.post(
+        reverse("entities:edit", args=[entity.pk]),
+        {"description": "Zmiana przedstawiciela.", "seen_version": again},
+    )
+    assert response.status_code == 302
+    entity.refresh_from_db()
+    assert entity.description == "Zmiana przedstawiciela."
 
 
 def test_a_move_to_another_gmina_shows_in_the_history(client, mazowsze_coordinator, gminas):
