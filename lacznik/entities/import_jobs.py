@@ -31,6 +31,10 @@ from .imports import run_import
 logger = logging.getLogger(__name__)
 
 
+# The counts a check foresees and a write compares with.
+EXPECTED = ("entities_created", "entities_updated", "offers_created", "offers_updated")
+
+
 def start_import_job(*, parsed: ParsedFile, user: Any, kind: str = CHECK_KIND, language: str = "pl") -> Job:
     """Record a job with the file's rows; run it now when small, else queue it for the worker."""
     payload = {**parsed.to_payload(), "language": language}
@@ -52,8 +56,13 @@ def confirm_import(*, check: Job, user: Any) -> Job | None:
         if not check.payload:
             return None
         parsed = ParsedFile.from_payload(check.payload)
+        # What the check foresaw, to say so when the register has changed since (another import).
+        expected = {name: check.result.get(name, 0) for name in EXPECTED}
         job = Job.objects.create(
-            kind=WRITE_KIND, created_by=user, total=len(parsed.rows), payload=check.payload
+            kind=WRITE_KIND,
+            created_by=user,
+            total=len(parsed.rows),
+            payload={**check.payload, "expected": expected},
         )
         check.result = {**check.result, "confirmed_job": job.pk}
         check.payload = {}
@@ -153,6 +162,9 @@ def run_import_job(job_id: int) -> Job:
             )
         else:
             result = {"valid": True, **report.as_dict()}
+            expected = job.payload.get("expected")
+            if writing and expected and any(result.get(name, 0) != expected[name] for name in EXPECTED):
+                result["expected"] = expected
             job.move_to(
                 Job.Status.DONE, result=result, done=job.total, payload={} if writing else job.payload
             )

@@ -97,6 +97,20 @@ def test_a_file_with_problems_lists_them_and_offers_them_as_csv(client, terc, ma
     assert Job.objects.get().payload == {}
 
 
+def test_a_check_outdated_by_another_import_says_what_changed(client, terc, mazowsze_coordinator):
+    login_verified(client, mazowsze_coordinator)
+    data = csv_file([row(1), row(2)])
+    first = upload(client, data)["Location"]
+    second = upload(client, data)["Location"]
+    client.post(second)  # the same file, imported through the second check
+    assert counts()[0] == 2
+    result = client.post(first, follow=True).content.decode()
+    # Nothing is added twice, and the page says the check foresaw something else.
+    assert counts()[0] == 2
+    assert "The register changed between the check and the import" in result
+    assert "foresaw 2 new and 0 updated entities" in result
+
+
 def test_a_check_not_confirmed_in_time_expires_and_keeps_no_rows(client, terc, mazowsze_coordinator):
     login_verified(client, mazowsze_coordinator)
     job_url = upload(client, csv_file([row(1), row(2)]))["Location"]
