@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lacznik.core.history import Change, changes_of
+from lacznik.core.text import fold
 
 from . import services
 from .access import editable_entities, keeper_prefixes, may_edit, may_grant_status
@@ -67,6 +68,8 @@ def manage_list(request: HttpRequest) -> HttpResponse:
         digits = re.sub(r"\D", "", query)
         entities = (
             entities.filter(name__icontains=query)
+            # Without Polish letters too ("kasek" finds "Kąsek"): the search document is folded.
+            | entities.filter(search_document__contains=fold(query))
             | entities.filter(nip=digits or query)
             | entities.filter(krs=digits or query)
             | entities.filter(regon=digits or query)

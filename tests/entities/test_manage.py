@@ -79,7 +79,7 @@ def test_the_list_finds_an_identifier_as_people_write_it(client, mazowsze_coordi
     entity = EntityFactory(name="Kąsek Przykładowy", nip="8567346215", krs="0000123456")
     EntityFactory(name="Inny Podmiot")
     login_verified(client, mazowsze_coordinator)
-    for query in ("856-734-62-15", "PL 8567346215", "0000123456", "Kąsek"):
+    for query in ("856-734-62-15", "PL 8567346215", "0000123456", "Kąsek", "kasek"):
         page = client.get(reverse("entities:manage_list"), {"q": query}).context["page"]
         assert [found.pk for found in page] == [entity.pk], query
 
