@@ -109,11 +109,12 @@ def _chosen_name(value) -> str:
     """The name of the code the field holds, shown under it ("" for none or a code still mistyped)."""
     if isinstance(value, CpvCode):
         return value.name
-    code = str(value or "").strip()
-    if not _TYPED_CODE.fullmatch(code):
+    if not str(value or "").strip():
         return ""
-    found = CpvCode.objects.filter(code=code).values_list("name", flat=True).first()
-    return found or ""
+    try:
+        return lookup(value).name
+    except ValidationError:
+        return ""
 
 
 class CpvCodeField(forms.Field):

@@ -19,6 +19,7 @@ from .models import CpvCode
 
 MAX_QUERY_LENGTH = 100
 MAX_QUERY_WORDS = 8
+ENGLISH_MIN_LETTERS = 5
 # A code or its beginning: "55", "5552", "55520000", "55520000-1" (spaces inside are forgiven).
 _CODE_QUERY = re.compile(r"(\d{1,8})(?:\s*-\s*(\d))?")
 
@@ -40,7 +41,10 @@ def search_codes(text: str, queryset: QuerySet | None = None) -> QuerySet:
         return queryset.filter(code__startswith=digits)
     match = Q()
     for word in words(text)[:MAX_QUERY_WORDS]:
-        term = Q(search_name__contains=fold(word)) | Q(name_en__icontains=fold(word))
+        term = Q(search_name__contains=fold(word))
+        if len(word) >= ENGLISH_MIN_LETTERS:
+            # Not shorter: "ser" (cheese) would find every "services".
+            term |= Q(name_en__icontains=fold(word))
         for key in word_keys(word):
             term |= Q(search_document__contains=f" {key} ")
         match &= term

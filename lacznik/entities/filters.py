@@ -25,8 +25,8 @@ from lacznik.core.scope import prefix_q
 from .models import Entity, LegalForm, Mark, OfferItem, social_enterprise_q
 from .search import COUNT_CAP, Query, capped_count, filter_facets, matching, newest_ids, ranked_ids
 
-TERYT_FILTER = re.compile(r"^\d{2}(\d{2}(\d{2}\d?)?)?$")
-CPV_FILTER = re.compile(r"^\d{2,8}(-\d)?$")
+TERYT_FILTER = re.compile(r"^\d{2}(\d{2}(\d{2}\d?)?)?$", re.ASCII)
+CPV_FILTER = re.compile(r"^\d{2,8}(-\d)?$", re.ASCII)
 
 SORTS = {
     "nazwa": ("sort_name", "pk"),
@@ -43,11 +43,11 @@ SORT_CHOICES = [
 PS_CHOICES = [("1", _("with the status")), ("0", _("without the status"))]
 # A wrong code is named in words (not silently "no entity matches").
 TERYT_VALID = RegexValidator(
-    r"^\s*(\d{2}|\d{4}|\d{6}|\d{7})\s*$",
+    re.compile(r"^(\d{2}|\d{4}|\d{6}|\d{7})$", re.ASCII),
     _("Give a TERYT code: 2 digits for a voivodeship, 4 for a powiat, 7 for a gmina."),
 )
 CPV_VALID = RegexValidator(
-    r"^\s*\d{2,8}(-\d)?\s*$",
+    CPV_FILTER,
     _("Give a CPV division (2 digits, e.g. 55), a group (3 digits) or a whole code such as 55520000-1."),
 )
 
@@ -138,7 +138,7 @@ class CatalogueFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if not TERYT_FILTER.match(value) and not re.fullmatch(r"\d{6}", value):
+        if not TERYT_FILTER.match(value) and not re.fullmatch(r"[0-9]{6}", value):
             return queryset.none()
         return queryset.filter(prefix_q([value]))
 
@@ -166,7 +166,7 @@ def _facets(data: dict) -> list[tuple[str, ...]]:
     prefixes = []
     for name in ("teryt", "woj", "pow", "gmi"):
         value = (data.get(name) or "").strip()
-        if TERYT_FILTER.match(value) or re.fullmatch(r"\d{6}", value):
+        if TERYT_FILTER.match(value) or re.fullmatch(r"[0-9]{6}", value):
             prefixes.append(value)
     return filter_facets(
         teryt=prefixes,

@@ -249,7 +249,6 @@ def _group_rows(parsed: ParsedFile, errors: list[RowError]) -> list[_Group]:
             )
         ids = {kind: cells[kind] for kind in IDENTIFIERS if cells.get(kind)}
         if not ids:
-            # Still an entity of its own below, so that the row's other problems are listed too.
             errors.append(
                 RowError(
                     number,
@@ -260,6 +259,9 @@ def _group_rows(parsed: ParsedFile, errors: list[RowError]) -> list[_Group]:
                     ),
                 )
             )
+            if not any(cells.get(column) for column in ENTITY_COLUMNS if column not in IDENTIFIERS):
+                continue  # an offer row that forgot its identifier: that is its one problem
+            # Otherwise an entity of its own below, so that the row's other problems are listed too.
         hits: list[_Group] = []
         for kind, value in ids.items():
             found = by_identifier.get((kind, value))

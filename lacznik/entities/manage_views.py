@@ -2,7 +2,7 @@
 own entity. Thin views: the access rule is in access.py, the writes in services.py."""
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lacznik.core.history import Change, changes_of
-from lacznik.core.text import fold
 
 from . import services
 from .access import editable_entities, keeper_prefixes, may_edit, may_grant_status
@@ -29,6 +28,7 @@ from .forms import (
     SocialEnterpriseStatusForm,
 )
 from .models import AnnualReport, Entity, OfferItem
+from .search import Query, matching
 
 PAGE_SIZE = 25
 
@@ -68,8 +68,8 @@ def manage_list(request: HttpRequest) -> HttpResponse:
         digits = re.sub(r"\D", "", query)
         entities = (
             entities.filter(name__icontains=query)
-            # Without Polish letters too ("kasek" finds "Kąsek"): the search document is folded.
-            | entities.filter(search_document__contains=fold(query))
+            # Without Polish letters and in any form too ("kasek" finds "Kąsek"): the catalogue's search.
+            | (matching(entities, words) if (words := Query.parse(query)) else entities.none())
             | entities.filter(nip=digits or query)
             | entities.filter(krs=digits or query)
             | entities.filter(regon=digits or query)
@@ -178,33 +178,53 @@ def entity_history(entity: Entity) -> list[dict]:
 
 
 def _conflict(form, entity: Entity) -> bool:
-    """True (and an error on the form) when someone saved the entity after the form was opened."""
+    """True (and an error on the form) when someone saved the entity after the form was opened.
+
+    The form then takes their values of the fields they changed (it never writes back what they
+    replaced) and their version, so saving again keeps the user's other edits."""
     seen = form.cleaned_data.get("seen_version") or ""
     current = entity.updated_at.isoformat()
-    if seen and seen != current:
-        last = entity.history.select_related("history_user").order_by("-history_date").first()
-        who = str(last.history_user) if last and last.history_user else _("someone")
-        fields = ", ".join(
-            str(change.field) for change in (changes_of(last, exclude=HISTORY_HIDDEN[Entity]) if last else [])
+    if not seen or seen == current:
+        return False
+    try:
+        opened = datetime.fromisoformat(seen)
+    except ValueError:
+        opened = entity.updated_at
+    # Their saves: the history written after the save the form was opened on (that one's record is
+    # written within moments of its updated_at).
+    records = list(
+        entity.history.filter(history_date__gt=opened + timedelta(seconds=1))
+        .select_related("history_user")
+        .order_by("history_date")
+    ) or list(entity.history.select_related("history_user").order_by("-history_date")[:1])
+    changed = {
+        field.name
+        for record in records
+        if record.prev_record is not None
+        for field in record.tracked_fields
+        if getattr(record, field.attname) != getattr(record.prev_record, field.attname)
+    }
+    last = records[-1] if records else None
+    who = str(last.history_user) if last and last.history_user else _("someone")
+    taken = [name for name in form.fields if name in changed]
+    form.add_error(
+        None,
+        _(
+            "%(who)s changed this entity at %(when)s (%(fields)s), after you opened the form. Their "
+            "values of those fields are now in the form and your other changes are kept: check them and "
+            "save again."
         )
-        form.add_error(
-            None,
-            _(
-                "%(who)s changed this entity at %(when)s (%(fields)s), after you opened the form. Check the "
-                "fields below: saving again keeps what you typed there; opening the form again shows their "
-                "version."
-            )
-            % {
-                "who": who,
-                "when": timezone.localtime(entity.updated_at).strftime("%Y-%m-%d %H:%M"),
-                "fields": fields or "—",
-            },
-        )
-        # The form now knows their version, so a second save is a decision, not a second refusal.
-        form.data = form.data.copy()
-        form.data[form.add_prefix("seen_version")] = current
-        return True
-    return False
+        % {
+            "who": who,
+            "when": timezone.localtime(entity.updated_at).strftime("%Y-%m-%d %H:%M"),
+            "fields": ", ".join(str(form.fields[name].label) for name in taken) or "—",
+        },
+    )
+    form.data = form.data.copy()
+    for name in taken:
+        form.data[form.add_prefix(name)] = form.fields[name].prepare_value(getattr(entity, name))
+    form.data[form.add_prefix("seen_version")] = current
+    return True
 
 
 @login_required
@@ -259,12 +279,13 @@ def annual_report(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     # From the list of missing reports: that year, and back to the list afterwards.
     year = request.GET.get("rok", "")
-    initial = {"year": int(year) if year.isdigit() else report_year()}
+    year = year if re.fullmatch(r"[0-9]{4}", year) else ""
+    initial = {"year": int(year) if year else report_year()}
     form = AnnualReportForm(request.POST or None, entity=entity, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.record_annual_report(report=form.save(commit=False), by=request.user)
         messages.success(request, _("The annual report was recorded."))
-        if year.isdigit():
+        if year:
             return redirect(f"{reverse('entities:missing_reports')}?rok={year}")
         return redirect("entities:manage_detail", pk=entity.pk)
     return render(request, "entities/annual_report_form.html", {"form": form, "entity": entity})

@@ -9,7 +9,6 @@ from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext_lazy as _
 
 from lacznik.territory.models import Unit
 
@@ -122,7 +121,10 @@ def _territory(params) -> dict:
     shown_by_pickers = teryt.isdigit() and len(teryt) in (2, 4, 6, 7) and not any(picked.values())
     if shown_by_pickers:
         picked = {"woj": teryt[:2], "pow": teryt[:4] if len(teryt) >= 4 else "", "gmi": ""}
-    if not picked["pow"].startswith(picked["woj"]) or not picked["woj"]:
+    # A narrower pick alone (?pow=1465 in a shared address) shows with the wider ones it lies in.
+    picked["pow"] = picked["pow"] or picked["gmi"][:4]
+    picked["woj"] = picked["woj"] or picked["pow"][:2]
+    if not picked["pow"].startswith(picked["woj"]):
         picked["pow"] = ""
     if not picked["gmi"].startswith(picked["pow"]) or not picked["pow"]:
         picked["gmi"] = ""
@@ -150,7 +152,11 @@ def _territory(params) -> dict:
 def catalogue(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "teren":
         # A voivodeship or powiat just chosen: its powiats or gminas, the results left as they are.
-        return render(request, "entities/_territory_picker.html", {"territory": _territory(request.GET)})
+        # The picker just changed forgets the narrower ones (their old values come along in the request).
+        params = request.GET.copy()
+        for narrower in {"id_woj": ("pow", "gmi"), "id_pow": ("gmi",)}.get(request.htmx.trigger, ()):
+            params.pop(narrower, None)
+        return render(request, "entities/_territory_picker.html", {"territory": _territory(params)})
     found = filter_catalogue(request.GET, public_entities())
     number = _page_number(request)
     entities, total, ranked = results_page(found, number)
@@ -184,7 +190,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "territory": _territory(request.GET),
     }
     # htmx replaces the results and, out of band, the territory pickers (a chosen voivodeship brings
-    # its powiats) and the announcement of the count.
+    # its powiats).
     partial = bool(request.htmx) and request.htmx.target == "wyniki"
     context["oob"] = partial
     template = "entities/_results.html" if partial else "entities/catalogue.html"

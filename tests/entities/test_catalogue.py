@@ -254,6 +254,15 @@ def test_the_territory_pickers_list_units_in_polish_alphabetical_order(client, t
 
 def test_a_chosen_voivodeship_brings_its_powiats_alone_over_htmx(client, terc):
     # The pickers' own request: the fieldset only, and a powiat left from another voivodeship dropped.
+    # "All of Poland" chosen with a powiat still selected: no voivodeship is brought back from it.
+    cleared = client.get(
+        reverse("entities:catalogue"),
+        {"woj": "", "pow": "1465"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="teren",
+        HTTP_HX_TRIGGER="id_woj",
+    ).content.decode()
+    assert 'name="pow"' not in cleared and "selected" not in cleared
     params = {"woj": "28", "pow": "1465"}
     response = client.get(
         reverse("entities:catalogue"), params, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="teren"
@@ -314,3 +323,14 @@ def test_a_list_by_name_is_in_polish_alphabetical_order(client, db):
     entity.save(update_fields=["name"])
     first = client.get(reverse("entities:catalogue"), {"sort": "nazwa"}).context["entities"][0]
     assert first.name == "Agencja Usług"
+
+
+def test_a_powiat_alone_in_the_address_shows_in_its_voivodeships_pickers(client, terc):
+    territory = client.get(reverse("entities:catalogue"), {"pow": "1465"}).context["territory"]
+    assert (territory["woj"], territory["pow"]) == ("14", "1465") and territory["gminas"]
+
+
+def test_digits_of_other_scripts_are_refused_in_words(client, db):
+    # "١٤" (Arabic-Indic 14) is a digit to Python's \d, not a TERYT code.
+    response = client.get(reverse("entities:catalogue"), {"q": "catering", "teryt": "١٤", "cpv": "٥٥"})
+    assert response.status_code == 200 and not response.context["catalogue"].is_valid

@@ -11,6 +11,13 @@ from tests.harness.conftest import browser  # noqa: F401  (the fixture: Debian's
 from .factories import EntityFactory, gmina
 
 
+def settled(page) -> None:
+    """htmx gives swapped-in pickers their behaviour when the swap settles (20 ms later): a person
+    cannot choose sooner, a test must wait."""
+    page.wait_for_selector("#teren:not(.htmx-added)", state="attached")
+    page.wait_for_selector("#wyniki:not(.htmx-settling)", state="attached")
+
+
 @pytest.mark.browser
 def test_the_pickers_narrow_step_by_step_without_reloading(browser, live_server, transactional_db):  # noqa: F811
     gmina("1465011")
@@ -35,6 +42,7 @@ def test_the_pickers_narrow_step_by_step_without_reloading(browser, live_server,
     assert page.evaluate("document.activeElement.id") == "id_woj"  # the focus stays on the picker
     apply.click()
     expect(results).not_to_contain_text("Warmiński")
+    settled(page)
     assert "Podmiot Mazowiecki" in results.inner_text()
     # The focus is on the new count (read out, the results in view); the address holds only the
     # filters in use.
@@ -49,6 +57,7 @@ def test_the_pickers_narrow_step_by_step_without_reloading(browser, live_server,
     # would be replaced.)
     expect(results).not_to_contain_text("Podwarszawski")
     assert "pow=1465" in page.url
+    settled(page)
 
     # Another voivodeship: its powiats, and none of the old choices kept (no contradiction).
     page.select_option("#id_woj", "28")

@@ -449,3 +449,11 @@ def test_a_row_without_an_identifier_has_its_other_problems_listed_too(register,
     assert "outside your territory" in problem_at(errors, 3, "teryt_gminy").reason
     assert problem_at(errors, 3, "forma_prawna")
     assert {error.row for error in errors} == {3}
+
+
+def test_an_offer_row_without_its_identifier_is_told_only_that(register, mazowsze_coordinator):
+    errors = rejected(
+        csv_file([row(1), row(2, nazwa="", forma_prawna="", nip="", teryt_gminy="", oferta_nazwa="Obiady")]),
+        mazowsze_coordinator,
+    )
+    assert [(error.row, error.column) for error in errors] == [(3, "nip")]

@@ -178,23 +178,25 @@ def test_two_editors_do_not_overwrite_each_other(client, mazowsze_coordinator, r
     save_entity(entity=entity, by=mazowsze_coordinator)
     response = client.post(
         reverse("entities:edit", args=[entity.pk]),
-        {"description": "Zmiana przedstawiciela.", "seen_version": seen},
+        {"description": "Zmiana przedstawiciela.", "phone": "+48 22 111 11 11", "seen_version": seen},
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert str(mazowsze_coordinator) in html and "(opis)" in html
+    assert str(mazowsze_coordinator) in html and "(Opis)" in html
     entity.refresh_from_db()
     assert entity.description == "Zmiana koordynatora."
-    # Having seen the warning, saving again keeps the representative's text (no refusal loop).
-    again = response.context["form"]["seen_version"].value()
-    assert again == entity.updated_at.isoformat()
+    # The form now holds their description (never written back over it) and the representative's phone;
+    # saving it again, as the browser sends it, keeps both.
+    form = response.context["form"]
+    assert form["description"].value() == "Zmiana koordynatora."
+    assert form["seen_version"].value() == entity.updated_at.isoformat()
     response = client.post(
         reverse("entities:edit", args=[entity.pk]),
-        {"description": "Zmiana przedstawiciela.", "seen_version": again},
+        {name: form[name].value() or "" for name in ("description", "phone", "seen_version")},
     )
     assert response.status_code == 302
     entity.refresh_from_db()
-    assert entity.description == "Zmiana przedstawiciela."
+    assert (entity.description, entity.phone) == ("Zmiana koordynatora.", "+48 22 111 11 11")
 
 
 def test_a_move_to_another_gmina_shows_in_the_history(client, mazowsze_coordinator, gminas):
