@@ -25,6 +25,7 @@ from lacznik.core.scope import prefix_q
 from .models import Entity, LegalForm, Mark, OfferItem, social_enterprise_q
 from .search import COUNT_CAP, Query, capped_count, filter_facets, matching, newest_ids, ranked_ids
 
+# 2, 4, 6 (the map's gmina) or 7 digits.
 TERYT_FILTER = re.compile(r"^\d{2}(\d{2}(\d{2}\d?)?)?$", re.ASCII)
 CPV_FILTER = re.compile(r"^\d{2,8}(-\d)?$", re.ASCII)
 
@@ -43,7 +44,7 @@ SORT_CHOICES = [
 PS_CHOICES = [("1", _("with the status")), ("0", _("without the status"))]
 # A wrong code is named in words (not silently "no entity matches").
 TERYT_VALID = RegexValidator(
-    re.compile(r"^(\d{2}|\d{4}|\d{6}|\d{7})$", re.ASCII),
+    TERYT_FILTER,
     _("Give a TERYT code: 2 digits for a voivodeship, 4 for a powiat, 7 for a gmina."),
 )
 CPV_VALID = RegexValidator(
@@ -135,12 +136,8 @@ class CatalogueFilter(django_filters.FilterSet):
         return queryset.exclude(social_enterprise_q())
 
     def filter_teryt(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
-            return queryset
-        if not TERYT_FILTER.match(value) and not re.fullmatch(r"[0-9]{6}", value):
-            return queryset.none()
-        return queryset.filter(prefix_q([value]))
+        # The form's validator has refused anything but a TERYT code.
+        return queryset.filter(prefix_q([value])) if value else queryset
 
     def filter_cpv(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         digits = cpv_digits(value)
@@ -166,7 +163,7 @@ def _facets(data: dict) -> list[tuple[str, ...]]:
     prefixes = []
     for name in ("teryt", "woj", "pow", "gmi"):
         value = (data.get(name) or "").strip()
-        if TERYT_FILTER.match(value) or re.fullmatch(r"[0-9]{6}", value):
+        if TERYT_FILTER.match(value):
             prefixes.append(value)
     return filter_facets(
         teryt=prefixes,
