@@ -550,8 +550,9 @@ def generate_events(scale: float, rng: random.Random, writer: BatchWriter) -> No
     today = timezone.localdate()
     first_day = today.replace(year=today.year - YEARS_BACK)
     maker = EventMaker(rng, writer, now=now)
+    kinds = [EventKind.TRAINING, *PER_VOIVODESHIP_PER_YEAR]
     with given_timestamps():
-        for code in voivodeships:
+        for number, code in enumerate(voivodeships):
             share = voivodeship_share(code)
             places = _places(code)
             projects = _projects(code)
@@ -571,18 +572,26 @@ def generate_events(scale: float, rng: random.Random, writer: BatchWriter) -> No
                 projects=projects,
                 open_now=True,
             )
+            # Every kind somewhere, whatever the scale: the n-th voivodeship makes sure of the n-th kind
+            # (at a small scale the draws can give a kind no event in the whole country).
+            ensured = kinds[number % len(kinds)]
             for kind, yearly in per_year.items():
-                for year in range(YEARS_BACK + YEARS_AHEAD):
-                    for _ in range(scaled(rng, yearly * scale)):
-                        day = first_day + timedelta(days=365 * year + rng.randrange(365))
-                        maker.make(
-                            kind=kind,
-                            code=code,
-                            start_day=_weekday(day),
-                            places=places,
-                            pool=pool,
-                            projects=projects,
-                        )
+                days = [
+                    first_day + timedelta(days=365 * year + rng.randrange(365))
+                    for year in range(YEARS_BACK + YEARS_AHEAD)
+                    for _ in range(scaled(rng, yearly * scale))
+                ]
+                if not days and kind == ensured:
+                    days = [first_day + timedelta(days=rng.randrange(365 * (YEARS_BACK + YEARS_AHEAD)))]
+                for day in days:
+                    maker.make(
+                        kind=kind,
+                        code=code,
+                        start_day=_weekday(day),
+                        places=places,
+                        pool=pool,
+                        projects=projects,
+                    )
         writer.flush()
     # The programme's national targets, unless they are there already (they are not synthetic data).
     add_default_targets()
@@ -616,4 +625,3 @@ def consistency_problems(events=None) -> list[str]:
         if waiting and confirmed < event.seats:
             problems.append(f"{event.pk}: people wait while {event.seats - confirmed} seats are free")
     return problems
-
