@@ -96,6 +96,12 @@ class EntityFilters(Schema):
         pattern=r"^\d{2}(\d{2}(\d{2}\d?)?)?$",
         description="TERYT code prefix: 2 digits a voivodeship, 4 a powiat, 7 a gmina (6 accepted)",
     )
+    # The catalogue page's territory pickers, so that a page's query string works here unchanged.
+    woj: str | None = Field(None, pattern=r"^\d{2}$", description="voivodeship: its 2-digit TERYT code")
+    pow: str | None = Field(None, pattern=r"^\d{4}$", description="powiat: its 4-digit TERYT code")
+    gmi: str | None = Field(
+        None, pattern=r"^\d{6,7}$", description="gmina: its 7-digit TERYT code (6 accepted)"
+    )
     cpv: str | None = Field(
         None,
         pattern=r"^\d{2,8}(-\d)?$",
@@ -118,7 +124,7 @@ class EntityFilters(Schema):
     def as_query(self, forma: list[LegalForm]) -> QueryDict:
         """The filters as the catalogue page's query string."""
         params = QueryDict(mutable=True)
-        for name in ("q", "teryt", "cpv", "znak", "sort"):
+        for name in ("q", "teryt", "woj", "pow", "gmi", "cpv", "znak", "sort"):
             value = getattr(self, name)
             if value:
                 params[name] = value

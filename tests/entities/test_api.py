@@ -90,6 +90,11 @@ def test_list_item_has_the_public_fields(client, entities):
         ({"q": "usługami cateringowymi"}, ["Spółdzielnia Socjalna Smaczna Łódka"]),
         ({"q": "spoldzielnia", "teryt": "28"}, []),
         ({"q": "zieleni", "sort": "nazwa"}, ["Fundacja Zielony Ogród"]),
+        # The page's territory pickers, so that its query string works here unchanged.
+        ({"woj": "28"}, ["Stowarzyszenie Warmińskie"]),
+        ({"woj": "14", "pow": "1465", "ps": "1"}, ["Spółdzielnia Socjalna Smaczna Łódka"]),
+        ({"gmi": "2862011"}, ["Stowarzyszenie Warmińskie"]),
+        ({"woj": "28", "pow": "1465"}, []),
     ],
 )
 def test_filters_are_the_catalogue_ones(client, entities, params, expected):
@@ -136,6 +141,9 @@ def test_count_stops_at_the_cap(client, db):
         {"offset": -1},
         {"teryt": "14a"},
         {"teryt": "123"},
+        {"woj": "1465"},
+        {"pow": "14"},
+        {"gmi": "14650"},
         {"cpv": "5"},
         {"forma": "spolka-akcyjna"},
         {"ps": "maybe"},
@@ -184,7 +192,8 @@ def test_openapi_describes_the_operations_and_their_parameters(client, db):
     listing = schema["paths"]["/api/v1/entities/"]["get"]
     assert listing["operationId"] and listing["summary"]
     parameters = {parameter["name"]: parameter for parameter in listing["parameters"]}
-    assert set(parameters) == {"q", "forma", "ps", "teryt", "cpv", "znak", "sort", "limit", "offset"}
+    filters = {"q", "forma", "ps", "teryt", "woj", "pow", "gmi", "cpv", "znak", "sort"}
+    assert set(parameters) == filters | {"limit", "offset"}
     assert all(parameter.get("description") for parameter in parameters.values())
     assert parameters["limit"]["schema"]["maximum"] == 100
     detail = schema["paths"]["/api/v1/entities/{entity_id}"]["get"]
