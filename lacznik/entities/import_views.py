@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.paginator import Paginator
+from django.db.models.fields.json import KeyTransform
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -75,15 +76,37 @@ class UploadForm(forms.Form):
 
 
 RECENT_JOBS = 10
+# What the list of recent files shows of a job's result: not the whole result, whose preview holds up
+# to MAX_PREVIEW entities.
+SUMMARY_KEYS = (
+    "source",
+    "problem_count",
+    "valid",
+    "entities_created",
+    "entities_updated",
+    "confirmed_job",
+    "expired",
+    "message",
+)
+
+
+def _recent_jobs(user) -> list[Job]:
+    """The user's latest checks and imports, each with `summary`: the keys of its result the list shows."""
+    jobs = list(
+        Job.objects.filter(kind__in=KINDS, created_by=user)
+        .only("pk", "kind", "status", "created_at")
+        .annotate(**{f"summary_{key}": KeyTransform(key, "result") for key in SUMMARY_KEYS})[:RECENT_JOBS]
+    )
+    for job in jobs:
+        job.summary = {key: getattr(job, f"summary_{key}") for key in SUMMARY_KEYS}
+    return jobs
 
 
 def _page_context(form: UploadForm, user, problems=(), warnings=()) -> dict:
     return {
         "check_kind": import_files.CHECK_KIND,
         # The user's own latest checks and imports, to go back to a preview or a result.
-        "recent": Job.objects.filter(kind__in=KINDS, created_by=user).defer("payload", "error_report")[
-            :RECENT_JOBS
-        ],
+        "recent": _recent_jobs(user),
         "form": form,
         "columns": import_files.COLUMNS,
         "legal_forms": import_files.legal_form_choices(),

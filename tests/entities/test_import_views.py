@@ -76,7 +76,7 @@ def test_upload_check_preview_confirm(client, terc, mazowsze_coordinator):
     assert recent.index(reverse("entities:import_job", args=[write.pk])) < recent.index(
         reverse("entities:import_job", args=[check.pk])
     )
-    assert "2 new, 0 updated · imported" in recent
+    assert "2 new, 0 updated · imported" in recent and "check (CSV)" in recent
 
 
 def test_a_file_with_problems_lists_them_and_offers_them_as_csv(client, terc, mazowsze_coordinator):
@@ -93,6 +93,8 @@ def test_a_file_with_problems_lists_them_and_offers_them_as_csv(client, terc, ma
     assert client.post(job_url).status_code == 302
     assert not Job.objects.filter(kind=import_files.WRITE_KIND).exists()
     assert counts() == (0, 0, 0, 0)
+    recent = client.get(reverse("entities:import")).content.decode().split("Your recent files")[1]
+    assert f"{Job.objects.get().result['problem_count']} problems" in recent.split("</table>")[0]
     # A file with problems can never be imported: its rows are not kept.
     assert Job.objects.get().payload == {}
 
