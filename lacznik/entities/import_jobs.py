@@ -99,6 +99,31 @@ def expire_checks(now: datetime | None = None) -> int:
     return expired
 
 
+def abandon_unfinished(now: datetime | None = None) -> int:
+    """Fail the checks and imports still waiting or running CHECK_KEPT_DAYS after they were started
+    (the worker stopped, or died in the middle: a write is one transaction, so nothing was written), and
+    delete their rows. Returns how many; running it again changes nothing."""
+    cutoff = (now or timezone.now()) - timedelta(days=CHECK_KEPT_DAYS)
+    unfinished = Job.objects.filter(
+        kind__in=(CHECK_KIND, WRITE_KIND),
+        status__in=(Job.Status.QUEUED, Job.Status.RUNNING),
+        created_at__lt=cutoff,
+    )
+    abandoned = 0
+    for pk in unfinished.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            job = Job.objects.select_for_update().defer("payload").get(pk=pk)
+            if job.is_finished:
+                continue  # finished meanwhile
+            message = gettext(
+                "The file waited more than %(days)d days without being processed; nothing was written and "
+                "its rows were deleted. Send the file again; if this happens again, tell the administrator."
+            ) % {"days": CHECK_KEPT_DAYS}
+            job.move_to(Job.Status.FAILED, result={"message": message}, payload={})
+            abandoned += 1
+    return abandoned
+
+
 @task()
 def run_import_task(*, job_id: int) -> None:
     """Check or write the rows of an import job (the worker's side of start_import_job)."""

@@ -148,10 +148,41 @@ def test_a_confirmed_check_is_not_expired_by_the_purge(client, terc, mazowsze_co
     assert "This file was imported" in client.get(job_url).content.decode()
 
 
-def call_purge() -> str:
+def test_a_check_or_import_never_finished_fails_and_keeps_no_rows(client, terc, mazowsze_coordinator):
+    # The background worker stopped: a large file's check waits, another's import stopped running.
+    login_verified(client, mazowsze_coordinator)
+    waiting, running, recent = (
+        Job.objects.create(
+            kind=kind, created_by=mazowsze_coordinator, total=600, payload={"rows": [["x"]]}, status=status
+        )
+        for kind, status in (
+            (import_files.CHECK_KIND, Job.Status.QUEUED),
+            (import_files.WRITE_KIND, Job.Status.RUNNING),
+            (import_files.CHECK_KIND, Job.Status.QUEUED),
+        )
+    )
+    Job.objects.exclude(pk=recent.pk).update(
+        created_at=timezone.now() - timedelta(days=import_files.CHECK_KEPT_DAYS, minutes=1)
+    )
+    assert (
+        call_purge(lines=2)
+        == f"Failed 2 check(s) or import(s) unfinished after {import_files.CHECK_KEPT_DAYS} days."
+    )
+    assert call_purge(lines=2).startswith("Failed 0 ")
+    for job in (waiting, running):
+        job.refresh_from_db()
+        assert (job.status, job.payload) == (Job.Status.FAILED, {})
+        page = client.get(reverse("entities:import_job", args=[job.pk])).content.decode()
+        assert "without being processed; nothing was written" in page
+    recent.refresh_from_db()
+    assert recent.status == Job.Status.QUEUED and recent.payload
+
+
+def call_purge(lines: int = 1) -> str:
+    """The purge's report: its first line (the expired checks) or, with lines=2, the second."""
     out = io.StringIO()
     call_command("purge_import_checks", stdout=out)
-    return out.getvalue().strip()
+    return out.getvalue().strip().splitlines()[lines - 1]
 
 
 def test_a_file_refused_as_a_whole_shows_why_on_the_upload_page(client, db, mazowsze_coordinator):
