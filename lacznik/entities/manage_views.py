@@ -17,9 +17,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lacznik.core.history import Change, changes_of
+from lacznik.core.scope import prefix_q
+from lacznik.core.text import polish_sort_key
+from lacznik.territory.models import Unit
 
 from . import services
 from .access import editable_entities, keeper_prefixes, may_edit, may_grant_status
+from .filters import PS_CHOICES
 from .forms import (
     AnnualReportForm,
     EntityForm,
@@ -27,7 +31,7 @@ from .forms import (
     OfferItemForm,
     SocialEnterpriseStatusForm,
 )
-from .models import AnnualReport, Entity, OfferItem
+from .models import AnnualReport, Entity, LegalForm, OfferItem, social_enterprise_q
 from .search import Query, matching
 
 PAGE_SIZE = 25
@@ -58,6 +62,49 @@ def report_year(today: date | None = None) -> int:
     return today.year - 1 if (today.month, today.day) > (3, 31) else today.year - 2
 
 
+# The keepers' list's filters besides the search: each a select, so an unknown value is no filter.
+KEPT_SORTS = {
+    "nazwa": ("sort_name", "pk"),
+    "zmienione": ("-updated_at", "-pk"),
+    "najnowsze": ("-created_at", "-pk"),
+}
+KEPT_SORT_CHOICES = [
+    ("nazwa", gettext_lazy("name A–Z")),
+    ("zmienione", gettext_lazy("recently changed")),
+    ("najnowsze", gettext_lazy("newest first")),
+]
+VISIBILITY_CHOICES = [("1", gettext_lazy("published")), ("0", gettext_lazy("hidden"))]
+
+
+def _kept_territories(prefixes) -> list[tuple[str, str]]:
+    """The units a keeper narrows the list to: the powiats of a voivodeship kept, the gminas of a powiat."""
+    units = Unit.objects.current()
+    choices = []
+    for prefix in sorted(prefixes):
+        if len(prefix) == 2:
+            choices += [(unit.code, unit.name) for unit in units.powiats().filter(code__startswith=prefix)]
+        elif len(prefix) == 4:
+            choices += [
+                (unit.code, f"{unit.name} ({unit.get_kind_display()})")
+                for unit in units.gminas().filter(code__startswith=prefix)
+            ]
+    return sorted(choices, key=lambda choice: polish_sort_key(choice[1]))
+
+
+def _kept_filters(params, territories) -> dict[str, str]:
+    """The filters chosen (a value none of the selects offers is no filter)."""
+    offered = {
+        "forma": LegalForm.values,
+        "ps": [code for code, _label in PS_CHOICES],
+        "katalog": [code for code, _label in VISIBILITY_CHOICES],
+        "teren": [code for code, _label in territories],
+        "sort": list(KEPT_SORTS),
+    }
+    return {
+        name: value if (value := params.get(name, "")) in allowed else "" for name, allowed in offered.items()
+    }
+
+
 @login_required
 def manage_list(request: HttpRequest) -> HttpResponse:
     _require(_may_keep(request.user))
@@ -74,13 +121,32 @@ def manage_list(request: HttpRequest) -> HttpResponse:
             | entities.filter(krs=digits or query)
             | entities.filter(regon=digits or query)
         )
-    page = Paginator(entities.order_by("sort_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    territories = _kept_territories(keeper_prefixes(request.user))
+    chosen = _kept_filters(request.GET, territories)
+    if chosen["forma"]:
+        entities = entities.filter(legal_form=chosen["forma"])
+    if chosen["ps"]:
+        status = social_enterprise_q()
+        entities = entities.filter(status) if chosen["ps"] == "1" else entities.exclude(status)
+    if chosen["katalog"]:
+        entities = entities.filter(is_published=chosen["katalog"] == "1")
+    if chosen["teren"]:
+        entities = entities.filter(prefix_q([chosen["teren"]]))
+    order = KEPT_SORTS[chosen["sort"] or "nazwa"]
+    page = Paginator(entities.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "entities/manage_list.html",
         {
             "page": page,
             "query": query,
+            "chosen": chosen,
+            "filtered": any(value for name, value in chosen.items() if name != "sort"),
+            "legal_forms": LegalForm.choices,
+            "ps_choices": PS_CHOICES,
+            "visibility_choices": VISIBILITY_CHOICES,
+            "territories": territories,
+            "sorts": KEPT_SORT_CHOICES,
             "may_add": bool(keeper_prefixes(request.user)),
             "may_import": request.user.has_perm("entities.import_entities"),
         },

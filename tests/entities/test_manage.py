@@ -84,6 +84,31 @@ def test_the_list_finds_an_identifier_as_people_write_it(client, mazowsze_coordi
         assert [found.pk for found in page] == [entity.pk], query
 
 
+def test_the_list_narrows_by_form_status_visibility_and_territory(client, mazowsze_coordinator, terc):
+    cooperative = EntityFactory(
+        name="Spółdzielnia Socjalna Ala", code="1465011", ps_granted_on=date(2022, 1, 10)
+    )
+    foundation = EntityFactory(name="Fundacja Bez Statusu", code="1461011", legal_form="fundacja")
+    hidden = EntityFactory(name="Fundacja Ukryta", code="1465011", legal_form="fundacja", is_published=False)
+    login_verified(client, mazowsze_coordinator)
+
+    def listed(**params) -> list[int]:
+        return [entity.pk for entity in client.get(reverse("entities:manage_list"), params).context["page"]]
+
+    assert listed() == [foundation.pk, hidden.pk, cooperative.pk]
+    assert listed(forma="fundacja") == [foundation.pk, hidden.pk]
+    assert listed(ps="1") == [cooperative.pk]
+    assert listed(ps="0", katalog="1") == [foundation.pk]
+    assert listed(katalog="0") == [hidden.pk]
+    # The powiats of the coordinator's voivodeship (Warsaw, 1465), none of another.
+    assert listed(teren="1465") == [hidden.pk, cooperative.pk]
+    assert listed(teren="2862") == listed() == listed(forma="partia-polityczna")
+    assert listed(sort="najnowsze") == [hidden.pk, foundation.pk, cooperative.pk]
+    page = client.get(reverse("entities:manage_list"), {"teren": "1465"}).content.decode()
+    assert '<option value="1465" selected>' in page and 'value="2862"' not in page
+    assert "Wyczyść filtry" in page
+
+
 def test_an_identifier_is_required(client, mazowsze_coordinator, gminas):
     login_verified(client, mazowsze_coordinator)
     response = client.post(
