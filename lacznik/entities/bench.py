@@ -76,6 +76,13 @@ def catalogue_search_2words_filtered(ctx: BenchContext) -> int:
     return _search(ctx, q="sprzątanie biur", cpv="909", ps="1")
 
 
+@operation("entities.catalogue_search_no_hit", reference=FULL_TEXT_SQL)
+def catalogue_search_no_hit(ctx: BenchContext) -> int:
+    """The catalogue page searched for a word nothing matches: what the page costs with no row to read
+    or show (the layout, the form and its options), against the floor of the figure "within 3×"."""
+    return _search(ctx, q="qqxyzzy")
+
+
 @operation("entities.api_list_search", reference=FULL_TEXT_SQL)
 def api_list_search(ctx: BenchContext) -> int:
     """The API's list of entities, first page, for a search ("catering")."""
