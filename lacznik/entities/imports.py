@@ -37,6 +37,7 @@ from lacznik.cpv.models import CpvCode
 from lacznik.territory.models import Unit
 
 from . import services
+from .access import keeper_prefixes
 from .import_files import (
     CHANGE_REASON,
     COLUMN_NAMES,
@@ -372,18 +373,19 @@ def _match_existing(groups: list[_Group], prefixes: list[str], errors: list[RowE
                 matches[entity.pk] = (kind, entity)
         if len(matches) > 1:
             (kind_a, a), (kind_b, b) = list(matches.values())[:2]
-            errors.append(
-                RowError(
-                    group.first_row,
-                    kind_b,
-                    gettext(
-                        "The %(first)s matches “%(one)s” and the %(second)s matches “%(other)s” in the "
-                        "register: they cannot be one entity."
-                    )
-                    % {"first": kind_a.upper(), "one": a.name, "second": kind_b.upper(), "other": b.name},
-                    group.ids[kind_b],
+            names = {"first": kind_a.upper(), "one": a.name, "second": kind_b.upper(), "other": b.name}
+            if all(entity.is_published or code_in_scope(entity.teryt, prefixes) for entity in (a, b)):
+                reason = gettext(
+                    "The %(first)s matches “%(one)s” and the %(second)s matches “%(other)s” in the "
+                    "register: they cannot be one entity."
                 )
-            )
+            else:
+                # A hidden entity of another territory is not named to someone who may not see it.
+                reason = gettext(
+                    "The %(first)s and the %(second)s match two different entities in the register: they "
+                    "cannot be one entity."
+                )
+            errors.append(RowError(group.first_row, kind_b, reason % names, group.ids[kind_b]))
             continue
         if not matches:
             continue
@@ -464,7 +466,8 @@ def check_rows(
     progress: Callable[[int, int], None] | None = None,
 ) -> _Plan:
     """Check every row; raise ImportFileRejected with every problem, or return what to write."""
-    prefixes = sorted(user.scope_prefixes)
+    # The territory in which the user keeps entities (the form's rule), not that of every role they hold.
+    prefixes = sorted(keeper_prefixes(user))
     errors: list[RowError] = []
     report = ImportReport(rows=len(parsed.rows), warnings=list(parsed.warnings), source=dict(parsed.source))
     plan = _Plan(report=report)

@@ -9,11 +9,13 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from lacznik.accounts.roles import Role
 from lacznik.core.text import polish_sort_key
 from lacznik.entities import import_files
 from lacznik.entities.imports import ImportFileRejected, parse_file, run_import
 from lacznik.entities.models import Entity, OfferItem
 from lacznik.entities.services import refresh_search_documents
+from tests.factories import assign
 
 from .factories import EntityFactory, OfferItemFactory, cpv, gmina
 from .import_helpers import counts, csv_file, krs, nip, regon, row, xlsx_file
@@ -127,10 +129,16 @@ def test_identifiers_of_two_entities_of_the_file_in_one_row_are_refused(register
 
 
 def test_identifiers_pointing_at_two_entities_of_the_register_are_refused(register, mazowsze_coordinator):
-    EntityFactory(nip=nip(1))
+    first = EntityFactory(nip=nip(1))
     EntityFactory(krs=krs(7))
     errors = rejected(csv_file([row(1, krs=krs(7))]), mazowsze_coordinator)
-    assert "cannot be one entity" in problem_at(errors, 2, "krs").reason
+    reason = problem_at(errors, 2, "krs").reason
+    assert "cannot be one entity" in reason and first.name in reason
+    # An entity of another territory, hidden from the catalogue, is not named.
+    hidden = EntityFactory(regon=regon(3), code="2862011", name="Fundacja Ukryta", is_published=False)
+    errors = rejected(csv_file([row(1, regon=regon(3))]), mazowsze_coordinator)
+    reason = problem_at(errors, 2, "regon").reason
+    assert "cannot be one entity" in reason and hidden.name not in reason
 
 
 def test_an_entity_of_another_territory_is_not_updated(register, mazowsze_coordinator):
@@ -385,6 +393,20 @@ def test_a_known_entity_is_updated_once_and_empty_cells_keep_its_values(terc, ma
 def test_a_warmia_coordinator_cannot_import_into_mazowieckie(terc, warmia_coordinator):
     errors = rejected(csv_file([row(1, teryt_gminy="1465011")]), warmia_coordinator)
     assert "outside your territory" in problem_at(errors, 2, "teryt_gminy").reason
+
+
+def test_only_the_keepers_territory_counts_not_another_roles(terc, mazowsze_coordinator):
+    # A committee seat in Warmia gives no right to keep Warmia's entities: not by the form, not by a file.
+    assign(mazowsze_coordinator, Role.COMMITTEE_MEMBER, "28")
+    existing = EntityFactory(code="2862011", nip=nip(7))
+    errors = rejected(
+        csv_file([row(1, teryt_gminy="2862011"), row(2, nip=nip(7), teryt_gminy="2862011", opis="nowy")]),
+        mazowsze_coordinator,
+    )
+    assert "outside your territory" in problem_at(errors, 2, "teryt_gminy").reason
+    assert "outside your territory" in problem_at(errors, 3, "nip").reason
+    existing.refresh_from_db()
+    assert existing.description != "nowy"
 
 
 def test_the_template_files_match_the_columns_and_import(terc, mazowsze_coordinator):
