@@ -40,6 +40,11 @@ def save_entity(*, entity: Entity, by: User | None, reason: str = "") -> Entity:
     if reason:
         entity._change_reason = reason
     entity.save()
+    # The offer is kept in the entity's territory (the scope rule reads the item's own code): an entity
+    # moved to another gmina takes its offer along.
+    OfferItem.objects.unscoped(reason="the offer of an entity being saved").filter(entity=entity).exclude(
+        teryt=entity.teryt
+    ).update(teryt=entity.teryt)
     refresh_search_documents([entity.pk])
     return entity
 

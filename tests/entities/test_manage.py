@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from lacznik.entities import services
 from lacznik.entities.manage_views import report_year
 from lacznik.entities.models import AnnualReport, Entity, OfferItem
 from tests.helpers import login_verified
@@ -107,6 +108,19 @@ def test_the_list_narrows_by_form_status_visibility_and_territory(client, mazows
     page = client.get(reverse("entities:manage_list"), {"teren": "1465"}).content.decode()
     assert '<option value="1465" selected>' in page and 'value="2862"' not in page
     assert "Wyczyść filtry" in page
+
+
+def test_an_entity_moved_to_another_gmina_takes_its_offer_along(client, owes_advisor, gminas):
+    # The OWES advisor serves the powiat of Ostrołęka (1461): an entity moved there is theirs to keep,
+    # offer included.
+    entity = EntityFactory(code="1465011")
+    item = OfferItemFactory(entity=entity)
+    entity.gmina = gminas["1461011"]
+    services.save_entity(entity=entity, by=None)
+    item.refresh_from_db()
+    assert item.teryt == "1461011"
+    login_verified(client, owes_advisor)
+    assert client.get(reverse("entities:offer_edit", args=[item.pk])).status_code == 200
 
 
 def test_an_identifier_is_required(client, mazowsze_coordinator, gminas):
