@@ -56,7 +56,8 @@ class Query:
     def parse(cls, text: str) -> "Query":
         terms = []
         for word in words(text[:500])[:MAX_QUERY_WORDS]:
-            keys = word_keys(word)
+            # A typed "zzt14" is no word of any document, only a filter's token: it finds nothing.
+            keys = tuple(key for key in word_keys(word) if not FACET_TOKEN.match(key))
             if keys and keys not in terms:
                 terms.append(keys)
         return cls(tuple(terms))

@@ -192,6 +192,13 @@ def test_the_index_narrows_by_the_filters(varied):
     assert not any(key.startswith("zz") for key in query.keys)  # never highlighted
 
 
+def test_a_typed_facet_token_finds_nothing(varied):
+    """The filters' tokens are in every document, but a visitor typing one searches for a word."""
+    assert found("obiady", woj="28")  # the token zzt28 is in the index
+    assert found("zzt28") == found("zzp") == []
+    assert found("obiady zzt28") == found("obiady")  # the token is no word: ignored
+
+
 def test_a_lost_status_is_decided_by_the_row_not_the_index(varied):
     from datetime import date
 
