@@ -10,8 +10,9 @@ from lacznik.territory.api import router as territory_router
 api = NinjaAPI(
     title="Łącznik API",
     version="1",
-    description="Public data of Łącznik (open data, no account needed): the TERC territorial register and, "
-    "as the modules arrive, the social economy catalogue.",
+    description="Public data of Łącznik (open data, no account needed): the TERC territorial register, the "
+    "CPV 2008 dictionary and the catalogue of social economy entities (PES) with their offer. A wrong "
+    "parameter is answered 422 naming it; a missing or unpublished object, 404.",
     urls_namespace="api-1",
     docs=AccessibleDocs(),
     docs_url="/docs",

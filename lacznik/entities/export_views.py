@@ -122,7 +122,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
             "woj",
             _(
                 "The catalogue page's territory pickers send woj (2 digits), pow (4) and gmi (7); the "
-                "downloads take them too and they narrow as teryt does. The API takes teryt."
+                "downloads and the API take them too, and they narrow as teryt does."
             ),
         ),
         ("cpv", _("CPV division (2 digits), group (3 digits) or a whole code of the offer.")),

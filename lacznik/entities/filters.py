@@ -26,8 +26,9 @@ from .models import Entity, LegalForm, Mark, OfferItem, social_enterprise_q
 from .search import COUNT_CAP, Query, capped_count, filter_facets, matching, newest_ids, ranked_ids
 
 # 2, 4, 6 (the map's gmina) or 7 digits.
-TERYT_FILTER = re.compile(r"^\d{2}(\d{2}(\d{2}\d?)?)?$", re.ASCII)
-CPV_FILTER = re.compile(r"^\d{2,8}(-\d)?$", re.ASCII)
+# \Z, not $: "14\n" is no code (a $ matches before a final line break).
+TERYT_FILTER = re.compile(r"^\d{2}(\d{2}(\d{2}\d?)?)?\Z", re.ASCII)
+CPV_FILTER = re.compile(r"^\d{2,8}(-\d)?\Z", re.ASCII)
 
 SORTS = {
     "nazwa": ("sort_name", "pk"),
@@ -213,6 +214,10 @@ class Catalogue:
 def catalogue(params, base: QuerySet) -> Catalogue:
     """Apply the catalogue's filters (`params`: request.GET or a dict) to `base`, a scoped queryset of
     entities (the public one: published entities of every territory)."""
+    if hasattr(params, "getlist") and "" in params.getlist("forma"):
+        # "?forma=" (an address shortened by hand) chooses no legal form, rather than an empty one.
+        params = params.copy()
+        params.setlist("forma", [form for form in params.getlist("forma") if form])
     filterset = CatalogueFilter(params, queryset=base)
     queryset = filterset.qs if filterset.is_valid() else base.none()
     text = (filterset.form.cleaned_data.get("q") or "") if filterset.is_valid() else ""

@@ -289,6 +289,9 @@ def test_a_wrong_filter_is_named_in_words(client, db):
     # An order nobody can choose on the page is the default order, not an error.
     response = client.get(reverse("entities:catalogue"), {"sort": "cena"})
     assert response.context["catalogue"].is_valid and len(response.context["entities"]) == 1
+    # An empty legal form (a hand-shortened address) is no legal form, not "  is not one of the choices".
+    response = client.get(reverse("entities:catalogue"), {"forma": ""})
+    assert response.context["catalogue"].is_valid and len(response.context["entities"]) == 1
 
 
 def test_no_hits_offer_no_downloads(client, db):
