@@ -241,6 +241,14 @@ def test_the_map_is_drawn_and_a_click_lists_entities(browser, live_server, trans
     page.wait_for_selector("#mapa[data-choropleth-state=ready]", timeout=15000)
     assert page.locator("#mapa path.leaflet-interactive").count() == 16
     assert page.locator(".choropleth-legend li").count() >= 2
+    # From the keyboard, the map is one stop (and its zoom buttons), not a stop per unit: the table
+    # beside it leads to the same units.
+    page.locator("#mapa").focus()
+    stops = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("document.activeElement.closest('#mapa path') === null"))
+    assert all(stops)
 
     page.locator('#mapa path[data-teryt="14"]').click()
     panel = page.locator("#mapa-panel")
