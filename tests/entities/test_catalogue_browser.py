@@ -100,3 +100,23 @@ def test_a_search_typed_on_a_list_by_name_is_ranked_and_phones_see_results_first
     assert page.locator("#wyniki .entity-result").count() == 2
     assert "Zakład Catering" in page.locator("#wyniki .entity-result").first.inner_text()
     context.close()
+
+
+@pytest.mark.browser
+def test_back_shows_the_earlier_search_with_its_words(browser, live_server, transactional_db):  # noqa: F811
+    EntityFactory(name="Zakład Catering", description="Catering dla szkół.")
+    EntityFactory(name="Drukarnia Społeczna", description="Druk ulotek.")
+    context = browser.new_context(base_url=live_server.url, locale="pl-PL")
+    page = context.new_page()
+    page.goto("/katalog/", wait_until="load")
+    for words in ("catering", "druk"):
+        page.fill("#id_q", words)
+        page.press("#id_q", "Enter")
+        page.wait_for_url(f"**q={words}**")
+        expect(page.locator("#wyniki .entity-result")).to_have_count(1)
+    page.go_back()
+    page.wait_for_url("**q=catering**")
+    # The results and the form agree: searching again searches what the results are for.
+    expect(page.locator("#wyniki")).to_contain_text("Zakład Catering")
+    expect(page.locator("#id_q")).to_have_value("catering")
+    context.close()
