@@ -8,7 +8,7 @@ from lacznik.accounts.forms import StyledFormMixin
 from lacznik.cpv.forms import CpvCodeField
 from lacznik.territory.models import Unit
 
-from .models import AnnualReport, Entity, OfferItem
+from .models import AnnualReport, Entity, LegalForm, OfferItem
 from .validators import compact_krs, compact_nip, compact_regon
 
 # What a PES representative may change: the public profile, not the identity or the status.
@@ -44,7 +44,7 @@ class ConcurrencyMixin(forms.Form):
 class EntityProfileForm(StyledFormMixin, ConcurrencyMixin, forms.ModelForm):
     """The public profile, as a PES representative edits it."""
 
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
 
     class Meta:
         model = Entity
@@ -71,7 +71,9 @@ class EntityProfileForm(StyledFormMixin, ConcurrencyMixin, forms.ModelForm):
 class EntityForm(EntityProfileForm):
     """The whole entity, as a regional coordinator or an OWES advisor adds or edits it in the own territory."""
 
-    gmina = GminaChoiceField(queryset=Unit.objects.none(), label=_("gmina"))
+    gmina = GminaChoiceField(
+        queryset=Unit.objects.none(), label=_("Gmina"), empty_label=_("choose the gmina")
+    )
     # Longer than the stored digits: people type "856-734-62-15" or "PL8567346215"; clean_* compacts.
     nip = forms.CharField(
         label=_("NIP"),
@@ -91,9 +93,15 @@ class EntityForm(EntityProfileForm):
         super().__init__(*args, **kwargs)
         from lacznik.core.scope import in_scope
 
-        self.fields["gmina"].queryset = in_scope(Unit.objects.current().gminas(), prefixes, "code").order_by(
-            "name"
-        )
+        self.fields["legal_form"].choices = [("", _("choose the legal form")), *LegalForm.choices]
+        field = self.fields["gmina"]
+        field.queryset = in_scope(Unit.objects.current().gminas(), prefixes, "code")
+        # In Polish alphabetical order (Łomianki after Lipsko, not after Żyrardów); the queryset still
+        # decides what is accepted.
+        field.choices = [
+            ("", field.empty_label),
+            *((unit.pk, field.label_from_instance(unit)) for unit in field.queryset.alphabetical()),
+        ]
 
     def _clean_identifier(self, field: str, compact) -> str:
         # Compact before the model's validators check the digits.

@@ -48,6 +48,15 @@ def test_coordinator_adds_an_entity_in_the_own_voivodeship(client, mazowsze_coor
     )
 
 
+def test_the_gminas_to_choose_are_in_polish_alphabetical_order(client, mazowsze_coordinator, terc):
+    login_verified(client, mazowsze_coordinator)
+    field = client.get(reverse("entities:create")).context["form"]["gmina"].field
+    names = [label.split(" — ")[0] for value, label in field.choices if value]
+    assert names.index("Błonie") < names.index("Bulkowo")  # ł after l, not after z
+    assert names.index("Łomianki") < names.index("Maciejowice") < names.index("Żyrardów")
+    assert all(name.startswith(("Ż", "Ź")) for name in names[-3:])
+
+
 def test_a_gmina_outside_the_scope_cannot_be_chosen(client, mazowsze_coordinator, gminas):
     login_verified(client, mazowsze_coordinator)
     response = client.post(reverse("entities:create"), {**NEW_ENTITY, "gmina": gminas["2862011"].pk})
