@@ -22,7 +22,7 @@ from .models import LegalForm
 def _export(request: HttpRequest) -> tuple[Catalogue, exports.Export]:
     found = catalogue(request.GET, public_entities())
     export = exports.Export(
-        found.matching(),
+        found.in_order(),
         base_url=request.build_absolute_uri("/"),
         filters=exports.used_filters(request.GET),
     )

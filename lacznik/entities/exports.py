@@ -448,7 +448,7 @@ def drain(
     for key, value in (params or {}).items():
         query.setlist(key, value if isinstance(value, list) else [value])
     found = catalogue(query, public_entities())
-    export = Export(found.matching(), base_url=base_url, filters=used_filters(query))
+    export = Export(found.in_order(), base_url=base_url, filters=used_filters(query))
     size = 0
     if fmt == "xlsx":
         with tempfile.TemporaryFile() as target:

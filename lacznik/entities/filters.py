@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from lacznik.core.scope import prefix_q
@@ -205,8 +205,25 @@ class Catalogue:
         ids = list(self.matching().values_list("pk", flat=True)[offset : offset + limit])
         return ids, total, False
 
+    def in_order(self) -> QuerySet:
+        """Every row that matches, in the page's order (the downloads): with words in relevance order
+        the best first (at most COUNT_CAP hits, all of them ranked) or, past the cap, newest first as
+        the page lists them; otherwise by name or date."""
+        rows = self.matching()
+        if not self.ranked:
+            return rows
+        if capped_count(self.queryset, self.query) > COUNT_CAP:
+            return rows.order_by("-pk")
+        ids = ranked_ids(self.queryset, self.query, limit=COUNT_CAP)
+        if not ids:
+            return rows.none()
+        rank = Case(
+            *(When(pk=pk, then=Value(place)) for place, pk in enumerate(ids)), output_field=IntegerField()
+        )
+        return rows.filter(pk__in=ids).order_by(rank)
+
     def matching(self) -> QuerySet:
-        """Every row that matches, in the chosen order by name or date (exports, map, API without q)."""
+        """Every row that matches, in the chosen order by name or date (the map, the API without q)."""
         rows = matching(self.queryset, self.query) if self.query else self.queryset
         return rows.order_by(*SORTS.get(self.sort, SORTS["nazwa"]))
 

@@ -221,6 +221,22 @@ def test_rows_are_read_in_chunks_with_two_queries_a_chunk(client, db, monkeypatc
     assert len(csv_rows(client.get(reverse("entities:export_csv")))) == 7
 
 
+def test_a_search_downloads_in_the_pages_order(client, db):
+    # By name the weaker hit comes first; ranked, the stronger, as on the page and in the API.
+    EntityFactory(name="Agencja Usług", description="Usługi biurowe, transportowe i remontowe, też catering.")
+    EntityFactory(name="Zakład Catering", description="Catering dla szkół: catering codzienny.")
+    ranked = ["Zakład Catering", "Agencja Usług"]
+    page = client.get(reverse("entities:catalogue"), {"q": "catering"}).context["entities"]
+    assert [entity["name"] if isinstance(entity, dict) else entity.name for entity in page] == ranked
+    for sort, expected in (("", ranked), ("trafnosc", ranked), ("nazwa", ranked[::-1])):
+        params = {"q": "catering", "sort": sort}
+        rows = csv_rows(client.get(reverse("entities:export_csv"), params))
+        assert [row["nazwa"] for row in rows] == expected, sort
+        assert [
+            row["nazwa"] for row in json_file(client.get(reverse("entities:export_json"), params))["dane"]
+        ] == expected
+
+
 def test_invalid_filter_is_refused_with_its_name(client, catalogue_entities):
     response = client.get(reverse("entities:export_csv"), {"forma": "spolka-akcyjna"})
     assert response.status_code == 400
