@@ -598,7 +598,13 @@ def entity_search_document(entity: Entity, items: list[OfferItem]) -> str:
     """What search.entity_document(entity, published items) gives, from cached pieces: the document of
     several texts is the documents of each, space-joined (a word never spans two texts)."""
     name = search.document(entity.name)
-    texts = [name, name, _document(entity.city), _document(entity.description)]
+    texts = [
+        name,
+        name,
+        _document(entity.city),
+        _document(entity.description),
+        _document(search.legal_form_words(entity.legal_form)),
+    ]
     published = [item for item in items if item.is_published]
     for item in published:
         texts += [_document(item.name), _document(item.description), _document(item.cpv.name)]

@@ -23,11 +23,13 @@ today, the scope of the reader, the full CPV code).
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cache
 
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from lacznik.core.polish import WORD, document, word_keys, words
@@ -300,11 +302,24 @@ def snippet(text: str, length: int = 220) -> str:
     return text[:length].rsplit(" ", 1)[0] + "…"
 
 
+@cache
+def legal_form_words(legal_form: str) -> str:
+    """The legal form as the catalogue names it in Polish, abbreviation included ("zakład aktywności
+    zawodowej (ZAZ)"): "ZAZ" or "fundacja" finds the entities of that form."""
+    from .models import LegalForm
+
+    if legal_form not in LegalForm.values:
+        return ""
+    with translation.override("pl"):
+        return str(LegalForm(legal_form).label)
+
+
 def entity_document(entity, offer_items: Iterable) -> str:
-    """The document of an entity: its name twice (a hit in the name ranks higher), its description
-    and town, and the names, descriptions and CPV names of its published offer; then its facets."""
+    """The document of an entity: its name twice (a hit in the name ranks higher), its description,
+    town and legal form, and the names, descriptions and CPV names of its published offer; then its
+    facets."""
     items = list(offer_items)
-    texts = [entity.name, entity.name, entity.city, entity.description]
+    texts = [entity.name, entity.name, entity.city, entity.description, legal_form_words(entity.legal_form)]
     for item in items:
         texts += [item.name, item.description, item.cpv.name if item.cpv_id else ""]
     return " ".join(filter(None, [document(*texts), entity_facets(entity, items)]))

@@ -186,10 +186,21 @@ def test_a_search_with_filters_finds_what_the_filters_alone_find(varied, filters
 
 def test_the_index_narrows_by_the_filters(varied):
     """The full-text query itself carries the filters (not only the row conditions after it)."""
-    query = catalogue({"q": "obiady", "woj": "28", "forma": ["fundacja"], "cpv": "909"}, public_entities()).query
+    query = catalogue(
+        {"q": "obiady", "woj": "28", "forma": ["fundacja"], "cpv": "909"}, public_entities()
+    ).query
     assert '("zzt28")' in query.fts5() and '("zzffundacja")' in query.fts5() and '("zzc909")' in query.fts5()
     assert "(zzt28)" in query.tsquery()
     assert not any(key.startswith("zz") for key in query.keys)  # never highlighted
+
+
+def test_the_legal_form_and_its_abbreviation_find_the_entities_of_that_form(db):
+    workshop = EntityFactory(name="Pracownia Pod Lipami", legal_form="zaz", description="Stolarstwo.")
+    centre = EntityFactory(name="Centrum Pod Dębami", legal_form="cis", description="Szkolenia.")
+    EntityFactory(name="Spółdzielnia Socjalna Zaz", legal_form="spoldzielnia-socjalna")
+    assert set(found("ZAZ")) == {workshop.name, "Spółdzielnia Socjalna Zaz"}
+    assert found("cis") == [centre.name]
+    assert found("zakładu aktywności zawodowej") == [workshop.name]  # in any form, as every word
 
 
 def test_a_typed_facet_token_finds_nothing(varied):
