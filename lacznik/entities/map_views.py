@@ -169,6 +169,9 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "filters_valid": found.is_valid,
         "legal_forms": LegalForm.choices,
         "focus": focus,
+        # The catalogue's pickers (woj, pow, gmi) show as the one territory field, the narrowest of
+        # them: nothing filters the map that the form does not show.
+        "territory_code": territory["teryt"] if territory is not None else (form["teryt"].value() or ""),
         "filter_query": filters.urlencode(),
         "map_query": map_query.urlencode(),
         "boundaries_url": boundary_url(level),

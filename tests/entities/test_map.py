@@ -180,6 +180,16 @@ def test_the_page_lists_the_voivodeships_by_default(client, spread):
     assert [(code, count) for _name, code, count in rows] == [("14", "6"), ("28", "1")]
 
 
+def test_the_catalogues_pickers_show_as_the_territory_field(client, spread):
+    # From the catalogue with a powiat chosen: the map's form shows it, and hides no other territory.
+    html = client.get(PAGE, {"woj": "14", "pow": "1465"}).content.decode()
+    assert 'name="teryt" value="1465"' in html
+    assert 'name="woj"' not in html and 'name="pow"' not in html
+    # Another code typed there replaces it: the map shows that territory.
+    rows = table_rows(client.get(PAGE, {"teryt": "28"}).content.decode())
+    assert [(code, count) for _name, code, count in rows] == [("28", "1")]
+
+
 def test_a_unit_lists_its_entities_with_the_filters(client, spread):
     answer = client.get(unit_url("146501"), {"forma": LegalForm.FOUNDATION}).json()
     assert answer["count"] == 2 and answer["name"] == "Gmina Próbna 1465011"
