@@ -86,7 +86,9 @@ class EntityQuerySet(ScopedQuerySet):
 
     def missing_annual_report(self, year: int) -> "EntityQuerySet":
         """Social enterprises that owe the report for `year` (due 31 March of year + 1, UoES art. 10)
-        and have not filed it. An enterprise owes it when it held the status during `year`."""
+        and have not filed it. An enterprise owes it when it held the status during `year` and still
+        holds it on the day the report is due (one whose status ended before is no przedsiębiorstwo
+        społeczne then; a report it files anyway is accepted by the form)."""
         return (
             self.filter(ps_granted_on__lte=date(year, 12, 31))
             .filter(Q(ps_lost_on__isnull=True) | Q(ps_lost_on__gte=date(year + 1, 3, 31)))
