@@ -44,7 +44,7 @@ WORDS = [
 OFFERS = [
     (
         "55520000-1",
-        "Catering na spotkania i konferencje",
+        "Usługi cateringowe na spotkania i konferencje",
         "Obiady, przerwy kawowe i poczęstunki dla 20–200 osób.",
     ),
     ("55523100-3", "Posiłki dla szkół", "Codzienne obiady dla uczniów z dowozem."),

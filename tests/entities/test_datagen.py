@@ -178,3 +178,16 @@ def test_the_command_replaces_the_catalogue(terc, capsys):
     )
     assert _entities().count() == before
     assert "entities.generate_entities" in capsys.readouterr().out
+
+
+def test_the_demo_entities_answer_the_catalogues_own_examples(terc, cpv_register, client):
+    from io import StringIO
+
+    from django.urls import reverse
+
+    from lacznik.entities import demo
+
+    demo.seed(stdout=StringIO())
+    # The words the search box suggests (its help text) find demo entities.
+    for words in ("uslugi cateringowe", "spółdzielni socjalnych"):
+        assert client.get(reverse("entities:catalogue"), {"q": words}).context["total"] > 0, words
