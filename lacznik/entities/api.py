@@ -80,6 +80,20 @@ class EntityDetailOut(EntityOut):
     offer: list[OfferItemOut] = Field(description="published offer items")
 
 
+class ProblemOut(BaseModel):
+    loc: list[str | int] = Field(description='where: ["query", parameter name] (and a position)')
+    msg: str = Field(description="what is wrong")
+    type: str
+
+
+class RefusedOut(BaseModel):
+    detail: list[ProblemOut] = Field(description="every wrong parameter")
+
+
+class NotFoundOut(BaseModel):
+    detail: str
+
+
 class EntityFilters(Schema):
     q: str | None = Field(
         None,
@@ -181,7 +195,7 @@ def _items(request: HttpRequest, rows: list[dict]) -> list[dict[str, Any]]:
 
 @router.get(
     "/",
-    response=EntityPage,
+    response={200: EntityPage, 422: RefusedOut},
     summary="Entities of the catalogue, filtered and paginated",
     description="The published social economy entities (PES) of all regions, with the catalogue page's "
     f"filters. The count stops at {COUNT_CAP} (count_capped says there are more); narrow the filters "
@@ -214,7 +228,7 @@ def list_entities(
 
 @router.get(
     "/{int:entity_id}",
-    response=EntityDetailOut,
+    response={200: EntityDetailOut, 404: NotFoundOut},
     summary="One entity with its published offer and marks",
     description="404 for an entity that does not exist or is not published.",
 )

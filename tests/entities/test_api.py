@@ -197,5 +197,7 @@ def test_openapi_describes_the_operations_and_their_parameters(client, db):
     assert all(parameter.get("description") for parameter in parameters.values())
     assert parameters["limit"]["schema"]["maximum"] == 100
     detail = schema["paths"]["/api/v1/entities/{entity_id}"]["get"]
+    # The refusals are described too: 422 naming the parameters, 404 for an entity not shown.
+    assert {"200", "422"} <= set(listing["responses"]) and {"200", "404"} <= set(detail["responses"])
     assert detail["parameters"][0]["description"]
     assert "entities" in listing["tags"] and "entities" in detail["tags"]
