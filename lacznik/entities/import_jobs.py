@@ -109,16 +109,16 @@ def abandon_unfinished(now: datetime | None = None) -> int:
         status__in=(Job.Status.QUEUED, Job.Status.RUNNING),
         created_at__lt=cutoff,
     )
+    message = gettext(
+        "The file waited more than %(days)d days without being processed; nothing was written and "
+        "its rows were deleted. Send the file again; if this happens again, tell the administrator."
+    ) % {"days": CHECK_KEPT_DAYS}
     abandoned = 0
     for pk in unfinished.values_list("pk", flat=True).iterator():
         with transaction.atomic():
             job = Job.objects.select_for_update().defer("payload").get(pk=pk)
             if job.is_finished:
                 continue  # finished meanwhile
-            message = gettext(
-                "The file waited more than %(days)d days without being processed; nothing was written and "
-                "its rows were deleted. Send the file again; if this happens again, tell the administrator."
-            ) % {"days": CHECK_KEPT_DAYS}
             job.move_to(Job.Status.FAILED, result={"message": message}, payload={})
             abandoned += 1
     return abandoned

@@ -28,11 +28,13 @@ from functools import cache
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
-from django.utils.html import escape
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from lacznik.core.polish import WORD, document, word_keys, words
+
+from .models import LegalForm
 
 # Hits are counted up to this many; past it the page says "over 1,000".
 COUNT_CAP = 1000
@@ -306,8 +308,6 @@ def snippet(text: str, length: int = 220) -> str:
 def legal_form_words(legal_form: str) -> str:
     """The legal form as the catalogue names it in Polish, abbreviation included ("zakład aktywności
     zawodowej (ZAZ)"): "ZAZ" or "fundacja" finds the entities of that form."""
-    from .models import LegalForm
-
     if legal_form not in LegalForm.values:
         return ""
     with translation.override("pl"):
