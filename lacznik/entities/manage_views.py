@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lacznik.core.history import Change, changes_of
 from lacznik.core.scope import prefix_q
-from lacznik.core.text import polish_sort_key
 from lacznik.territory.models import Unit
 
 from . import services
@@ -79,16 +78,19 @@ VISIBILITY_CHOICES = [("1", gettext_lazy("published")), ("0", gettext_lazy("hidd
 def _kept_territories(prefixes) -> list[tuple[str, str]]:
     """The units a keeper narrows the list to: the powiats of a voivodeship kept, the gminas of a powiat."""
     units = Unit.objects.current()
-    choices = []
-    for prefix in sorted(prefixes):
+    offered = units.none()
+    for prefix in prefixes:
         if len(prefix) == 2:
-            choices += [(unit.code, unit.name) for unit in units.powiats().filter(code__startswith=prefix)]
+            offered |= units.powiats().filter(code__startswith=prefix)
         elif len(prefix) == 4:
-            choices += [
-                (unit.code, f"{unit.name} ({unit.get_kind_display()})")
-                for unit in units.gminas().filter(code__startswith=prefix)
-            ]
-    return sorted(choices, key=lambda choice: polish_sort_key(choice[1]))
+            offered |= units.gminas().filter(code__startswith=prefix)
+    return [
+        (
+            unit.code,
+            unit.name if unit.level == Unit.Level.POWIAT else f"{unit.name} ({unit.get_kind_display()})",
+        )
+        for unit in offered.alphabetical()
+    ]
 
 
 def _kept_filters(params, territories) -> dict[str, str]:
