@@ -172,7 +172,9 @@ def test_opening_the_links_changes_nothing_and_forged_tokens_get_404(client, db)
     done = services.register(event=event, data=person(1), consent_text=CONSENT)
     for name in ("events:confirm_email", "events:cancel"):
         assert client.get(reverse(name, args=[done.token])).status_code == 200
-        forged = client.get(reverse(name, args=["x" + done.token[1:]]))
+        # Another first character (a token that starts with "x" stayed itself and passed: 1 run in 64).
+        other = "y" if done.token.startswith("x") else "x"
+        forged = client.get(reverse(name, args=[other + done.token[1:]]))
         assert forged.status_code == 404
         assert "This link is not valid" in forged.content.decode()
     done.registration.refresh_from_db()
