@@ -761,7 +761,13 @@ def generate_entities(scale: float, rng: random.Random, writer: BatchWriter) -> 
     if not gminas:
         raise LookupError("The TERC register is empty: run manage.py import_terc first.")
     maker = EntityMaker(rng, writer, ensure_cpv_dictionary())
-    for pk, code, name, kind in gminas:
-        expected = ENTITIES * scale * gmina_weight(code, kind) / NATIONAL_WEIGHT
-        for _ in range(scaled(rng, expected)):
-            maker.make((pk, code, name))
+    # A register grows over the years with entities of every region, not one region after another:
+    # the gminas' entities are made in a shuffled order (the newest rows hold every territory's share).
+    places = [
+        (pk, code, name)
+        for pk, code, name, kind in gminas
+        for _ in range(scaled(rng, ENTITIES * scale * gmina_weight(code, kind) / NATIONAL_WEIGHT))
+    ]
+    rng.shuffle(places)
+    for place in places:
+        maker.make(place)

@@ -84,6 +84,13 @@ def test_entities_cover_every_voivodeship_with_valid_identifiers(generated):
         entity.full_clean()
 
 
+def test_the_register_grows_with_entities_of_every_region(generated):
+    # As in a real register the newest rows are of every region (not the last voivodeships generated):
+    # the catalogue's "newest first" and PostgreSQL's newest-rows attempt see every territory's share.
+    newest = _entities().order_by("-pk").values_list("teryt", flat=True)[:80]
+    assert len({teryt[:2] for teryt in newest}) >= 12
+
+
 def test_identifiers_come_from_ranges_no_register_uses():
     assert synthetic_nip(1).startswith("00") and synthetic_regon(1).startswith("00")
     numbers = [synthetic_nip(number) for number in range(1, 200)]
