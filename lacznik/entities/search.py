@@ -172,9 +172,9 @@ def ranked_ids(queryset: QuerySet, query: Query, *, limit: int, offset: int = 0)
         return [row[0] for row in cursor.fetchall()]
 
 
-# PostgreSQL lists a common word's hits newest first from the newest rows alone while they hold a page
-# of hits (see `newest_ids`); at most this many rows are read that way.
-NEWEST_ROWS_PER_HIT, NEWEST_ROWS_MAX = 50, 5000
+# PostgreSQL lists a common word's hits newest first from the newest rows alone when they hold a page of
+# hits (see `newest_ids`); at most this many rows are read that way.
+NEWEST_ROWS_MAX = 5000
 
 
 def newest_ids(queryset: QuerySet, query: Query, *, limit: int, offset: int = 0) -> list[int]:
@@ -182,9 +182,12 @@ def newest_ids(queryset: QuerySet, query: Query, *, limit: int, offset: int = 0)
 
     SQLite: FTS5 walks its index by rowid, backwards. PostgreSQL: a GIN index has no order, and walking
     the primary key backwards testing every row's tsvector reads the whole table when the hits are old
-    (a powiat whose entities were all added long ago). So the newest rows are read first, up to 50 per
-    hit wanted: when they hold the page, it is the page; otherwise every hit comes from the GIN index
-    (MATERIALIZED: never the backward walk) and the newest are kept."""
+    (a powiat whose entities were all added long ago). So, for a common word, the newest rows are read
+    first: when by the planner's statistics twice the rows that should hold the hits wanted are fewer
+    than the hits (reading a row's document costs about what fetching a hit by its key does). When
+    they do not hold the page, or the hits are few (two words within a powiat), every hit comes from
+    the GIN index (MATERIALIZED: never the backward walk), newest first, each checked against the
+    filters until the page is full."""
     if queryset.query.is_empty():
         return []
     if connection.vendor != "postgresql":
@@ -196,29 +199,42 @@ def newest_ids(queryset: QuerySet, query: Query, *, limit: int, offset: int = 0)
         with connection.cursor() as cursor:
             cursor.execute(sql, (query.fts5(), *params, limit, offset))
             return [row[0] for row in cursor.fetchall()]
-    inner, params = _inner(queryset)
-    wanted = (query.tsquery(), *params, limit, offset)
-    recent = min(NEWEST_ROWS_PER_HIT * (offset + limit), NEWEST_ROWS_MAX)
+    tsquery = query.tsquery()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT e.id FROM (SELECT id, search_vector FROM entities_entity ORDER BY id DESC LIMIT %s) e "
-            f"WHERE e.search_vector @@ to_tsquery('simple', %s) AND e.id IN ({inner}) "
-            "ORDER BY e.id DESC LIMIT %s OFFSET %s",
-            (recent, *wanted),
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) == limit:
-            return ids
-        # Each hit, newest first, is looked up by its key until the page is full: OFFSET 0 keeps the
-        # EXISTS a lookup per hit (PostgreSQL would make it a join, which walks the key backwards).
+        rows = _planned_rows(cursor, "SELECT 1 FROM entities_entity", ())
+        matching_sql = "SELECT 1 FROM entities_entity WHERE search_vector @@ to_tsquery('simple', %s)"
+        hits = _planned_rows(cursor, matching_sql, (tsquery,))
+        recent = 2 * (offset + limit) * rows // max(hits, 1)
+        if recent < min(hits, NEWEST_ROWS_MAX):
+            inner, params = _inner(queryset)
+            cursor.execute(
+                "SELECT e.id FROM "
+                "(SELECT id, search_vector FROM entities_entity ORDER BY id DESC LIMIT %s) e "
+                f"WHERE e.search_vector @@ to_tsquery('simple', %s) AND e.id IN ({inner}) "
+                "ORDER BY e.id DESC LIMIT %s OFFSET %s",
+                (recent, tsquery, *params, limit, offset),
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            if len(ids) == limit:
+                return ids
+        # The hits sorted newest first, then each looked up by its key until the page is full (OFFSET 0
+        # keeps the sort below the check, and the EXISTS a lookup per hit: PostgreSQL would make it a
+        # join, which walks the key backwards).
         of_hit, of_hit_params = _inner(queryset.filter(pk=RawSQL("hits.id", ())))
         cursor.execute(
             "WITH hits AS MATERIALIZED (SELECT id FROM entities_entity "
             "WHERE search_vector @@ to_tsquery('simple', %s)) "
-            f"SELECT id FROM hits WHERE EXISTS ({of_hit} OFFSET 0) ORDER BY id DESC LIMIT %s OFFSET %s",
-            (query.tsquery(), *of_hit_params, limit, offset),
+            "SELECT id FROM (SELECT id FROM hits ORDER BY id DESC OFFSET 0) hits "
+            f"WHERE EXISTS ({of_hit} OFFSET 0) LIMIT %s OFFSET %s",
+            (tsquery, *of_hit_params, limit, offset),
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _planned_rows(cursor, sql: str, params: tuple) -> int:
+    """How many rows PostgreSQL's planner expects `sql` to return (its statistics; nothing is read)."""
+    cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+    return int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])  # psycopg reads the JSON
 
 
 def capped_count(queryset: QuerySet, query: Query | None, cap: int = COUNT_CAP) -> int:

@@ -222,21 +222,33 @@ def test_a_search_with_more_hits_than_the_cap_lists_them_newest_first(client, db
     assert not response.context["unranked_search"]
 
 
-def test_newest_first_reaches_hits_behind_the_newest_rows(client, db, monkeypatch):
-    """The newest hits are found when the newest rows of the register do not match (on PostgreSQL the
-    newest rows are read first, then every hit from the index); a later page too."""
+@pytest.mark.parametrize("share", [1.0, 0.001], ids=["a common word", "a rare word"])
+def test_newest_first_reaches_hits_behind_the_newest_rows(client, db, monkeypatch, share):
+    """The newest hits are listed whether or not the newest rows of the register match: on PostgreSQL
+    the newest rows are read first when the planner expects a common word, then (or at once for a rare
+    word) every hit from the index; a later page too."""
     monkeypatch.setattr("lacznik.entities.filters.COUNT_CAP", 2)
-    monkeypatch.setattr("lacznik.entities.search.NEWEST_ROWS_MAX", 4)
     monkeypatch.setattr("lacznik.entities.views.PAGE_SIZE", 2)
+    # The planner's estimate, as its statistics of a large register would give it.
+    monkeypatch.setattr(
+        "lacznik.entities.search._planned_rows",
+        lambda cursor, sql, params: round(100_000 * share) if params else 100_000,
+    )
     for name in ["Opieka 1", "Opieka 2", "Opieka 3", "Opieka 4", "Opieka 5"]:
         EntityFactory(name=name, description="")
     for number in range(6):
         EntityFactory(name=f"Catering {number}", description="")
-    response = client.get(reverse("entities:catalogue"), {"q": "opieki"})
-    assert [hit.name for hit in response.context["entities"]] == ["Opieka 5", "Opieka 4"]
-    assert response.context["unranked_search"]
-    response = client.get(reverse("entities:catalogue"), {"q": "opieki", "page": "3"})
-    assert [hit.name for hit in response.context["entities"]] == ["Opieka 1"]
+    for name in ["Opieka 6", "Opieka 7"]:
+        EntityFactory(name=name, description="")
+
+    def page(number: str) -> list[str]:
+        response = client.get(reverse("entities:catalogue"), {"q": "opieki", "page": number})
+        assert response.context["unranked_search"]
+        return [hit.name for hit in response.context["entities"]]
+
+    assert page("1") == ["Opieka 7", "Opieka 6"]
+    assert page("2") == ["Opieka 5", "Opieka 4"]
+    assert page("4") == ["Opieka 1"]
 
 
 def test_the_territory_pickers_list_units_in_polish_alphabetical_order(client, terc):
